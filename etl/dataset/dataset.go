@@ -1,0 +1,405 @@
+// Package dataset declares what each source dataset looks like (its columns, the headers
+// source files use for them, how each value is parsed) and turns file rows into Arrow
+// record batches. A row that fails any check is not dropped: it becomes a Reject that
+// names the row, the field and the reason, with the row's raw text.
+package dataset
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"safetydw/etl/files"
+	"safetydw/etl/normalize"
+)
+
+// Kind is the warehouse type of a column.
+type Kind int
+
+const (
+	String Kind = iota
+	Date
+	NullableDate
+	UInt8
+	UInt16
+	UInt32
+	UInt64
+	Float64
+)
+
+// Column is one warehouse column of a dataset.
+type Column struct {
+	Name     string
+	Kind     Kind
+	Headers  []string // header words source files use; none means Finish derives the value
+	Required bool     // an empty cell is an error
+	// Parse overrides the default parser of the kind. It returns a value of the kind's Go type
+	// (string, time.Time, *time.Time, uint8, uint16, uint32, uint64, float64).
+	Parse func(string) (any, error)
+}
+
+// Dataset is a self-describing source dataset: where its rows go and how to read them.
+type Dataset struct {
+	Name        string
+	Table       string
+	Description string
+	Columns     []Column
+	// Finish derives columns from parsed ones and checks rules across fields.
+	Finish func(r *Record) error
+}
+
+// Meta is what the runner knows about the rows' origin.
+type Meta struct {
+	SourceSystem string
+	File         string
+	Version      uint64
+}
+
+// Reject is a row that could not be loaded.
+type Reject struct {
+	Row    int
+	Field  string
+	Reason string
+	Raw    string
+}
+
+func (r Reject) Error() string {
+	return fmt.Sprintf("row %d field %s: %s", r.Row, r.Field, r.Reason)
+}
+
+// Result is what a table turned into.
+type Result struct {
+	Records []arrow.RecordBatch // release each when done
+	Rejects []Reject
+	Read    int // data rows read (header and title rows excluded)
+	Loaded  int
+	Ignored []string // source headers no column uses
+}
+
+// Release frees the Arrow memory of the result.
+func (r *Result) Release() {
+	for _, rec := range r.Records {
+		rec.Release()
+	}
+	r.Records = nil
+}
+
+// BatchRows bounds the size of one record batch.
+const BatchRows = 65536
+
+// Transform reads every data row of t. Rows that pass go into record batches; the others
+// become rejects, so Read == Loaded + len(Rejects) always.
+func (d *Dataset) Transform(t *files.Table, meta Meta) *Result {
+	res := &Result{}
+	headerAt, colFor, missing := d.findHeader(t)
+	if headerAt < 0 {
+		for _, row := range t.Rows {
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "表头", Reason: "找不到表头行 (no header row with the expected columns: " + strings.Join(d.headerWords(), "、") + ")", Raw: row.Raw})
+		}
+		res.Read = len(t.Rows)
+		return res
+	}
+	for i, h := range t.Rows[headerAt].Values {
+		if h != "" && colFor[i] < 0 {
+			res.Ignored = append(res.Ignored, h)
+		}
+	}
+	b := newBuilder(d)
+	defer b.release()
+	rec := &Record{d: d, vals: make([]any, len(d.Columns)), Meta: meta}
+	for _, row := range t.Rows[headerAt+1:] {
+		res.Read++
+		rec.Row = row.Num
+		if len(missing) > 0 {
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: missing[0], Reason: "文件缺少必填列 " + strings.Join(missing, "、") + " (missing column)", Raw: row.Raw})
+			continue
+		}
+		if row.Values == nil {
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "行", Reason: "无法解析的记录 (unparsable record)", Raw: row.Raw})
+			continue
+		}
+		if err := d.parseRow(rec, row, colFor); err != nil {
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: err.field, Reason: err.reason, Raw: row.Raw})
+			continue
+		}
+		b.append(rec.vals)
+		res.Loaded++
+		if b.rows == BatchRows {
+			res.Records = append(res.Records, b.flush())
+		}
+	}
+	if b.rows > 0 {
+		res.Records = append(res.Records, b.flush())
+	}
+	return res
+}
+
+// findHeader returns the index of the header row among the first rows (titles may sit above
+// it), the column index for each cell of it, and the required columns the file lacks.
+func (d *Dataset) findHeader(t *files.Table) (int, []int, []string) {
+	const scan = 10
+	best, bestHits := -1, 0
+	var bestMap []int
+	for i := 0; i < len(t.Rows) && i < scan; i++ {
+		colFor, hits := d.matchHeader(t.Rows[i].Values)
+		if hits > bestHits {
+			best, bestHits, bestMap = i, hits, colFor
+		}
+	}
+	// Half the named columns is enough to recognise a header; fewer is a title or data row.
+	if best < 0 || bestHits*2 < len(d.headerWords()) {
+		return -1, nil, nil
+	}
+	found := map[int]bool{}
+	for _, c := range bestMap {
+		if c >= 0 {
+			found[c] = true
+		}
+	}
+	var missing []string
+	for i, c := range d.Columns {
+		if c.Required && len(c.Headers) > 0 && !found[i] {
+			missing = append(missing, c.Headers[0])
+		}
+	}
+	return best, bestMap, missing
+}
+
+func (d *Dataset) matchHeader(cells []string) ([]int, int) {
+	colFor := make([]int, len(cells))
+	hits := 0
+	for i, cell := range cells {
+		colFor[i] = -1
+		key := strings.Join(strings.Fields(cell), "")
+		for j, c := range d.Columns {
+			for _, h := range c.Headers {
+				if key == h {
+					colFor[i] = j
+				}
+			}
+		}
+		if colFor[i] >= 0 {
+			hits++
+		}
+	}
+	return colFor, hits
+}
+
+func (d *Dataset) headerWords() []string {
+	var w []string
+	for _, c := range d.Columns {
+		if len(c.Headers) > 0 {
+			w = append(w, c.Headers[0])
+		}
+	}
+	return w
+}
+
+type fieldError struct{ field, reason string }
+
+func (d *Dataset) parseRow(rec *Record, row files.Row, colFor []int) *fieldError {
+	cells := make([]string, len(d.Columns))
+	seen := make([]bool, len(d.Columns))
+	for i, v := range row.Values {
+		if i < len(colFor) && colFor[i] >= 0 {
+			cells[colFor[i]] = v
+			seen[colFor[i]] = true
+		}
+	}
+	for i, c := range d.Columns {
+		if len(c.Headers) == 0 {
+			rec.vals[i] = zero(c.Kind)
+			continue
+		}
+		s := cells[i]
+		if s == "" && c.Required {
+			return &fieldError{c.Headers[0], "必填项为空 (required value is empty)"}
+		}
+		parse := c.Parse
+		if parse == nil {
+			parse = defaultParser(c.Kind)
+		}
+		if s == "" && !c.Required && c.Kind != UInt8 {
+			rec.vals[i] = zero(c.Kind)
+			continue
+		}
+		v, err := parse(s)
+		if err != nil {
+			return &fieldError{c.Headers[0], err.Error()}
+		}
+		rec.vals[i] = v
+	}
+	if d.Finish != nil {
+		if err := d.Finish(rec); err != nil {
+			if fe, ok := err.(*FieldError); ok {
+				return &fieldError{fe.Field, fe.Reason}
+			}
+			return &fieldError{"行", err.Error()}
+		}
+	}
+	return nil
+}
+
+// FieldError lets Finish blame one field.
+type FieldError struct{ Field, Reason string }
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
+
+func defaultParser(k Kind) func(string) (any, error) {
+	switch k {
+	case Date:
+		return func(s string) (any, error) { return normalize.Date(s) }
+	case NullableDate:
+		return func(s string) (any, error) {
+			t, err := normalize.Date(s)
+			if err != nil {
+				return nil, err
+			}
+			return &t, nil
+		}
+	case UInt8:
+		return func(s string) (any, error) { return normalize.Flag(s) }
+	case UInt16:
+		return func(s string) (any, error) {
+			n, err := normalize.Count(s)
+			if err == nil && n > 65535 {
+				err = fmt.Errorf("数值过大 %q (too large)", s)
+			}
+			return uint16(n), err
+		}
+	case UInt32:
+		return func(s string) (any, error) { return normalize.Count(s) }
+	case UInt64:
+		return func(s string) (any, error) {
+			n, err := normalize.Count(s)
+			return uint64(n), err
+		}
+	case Float64:
+		return func(s string) (any, error) { return normalize.Number(s) }
+	}
+	return func(s string) (any, error) { return s, nil }
+}
+
+func zero(k Kind) any {
+	switch k {
+	case Date:
+		return time.Time{}
+	case NullableDate:
+		return (*time.Time)(nil)
+	case UInt8:
+		return uint8(0)
+	case UInt16:
+		return uint16(0)
+	case UInt32:
+		return uint32(0)
+	case UInt64:
+		return uint64(0)
+	case Float64:
+		return float64(0)
+	}
+	return ""
+}
+
+// Record is the row being built; Finish reads and sets its columns by name.
+type Record struct {
+	d    *Dataset
+	vals []any
+	Row  int
+	Meta Meta
+}
+
+func (r *Record) index(name string) int {
+	for i, c := range r.d.Columns {
+		if c.Name == name {
+			return i
+		}
+	}
+	panic("dataset " + r.d.Name + " has no column " + name)
+}
+
+// Get returns the parsed value of a column.
+func (r *Record) Get(name string) any { return r.vals[r.index(name)] }
+
+// Str returns a string column.
+func (r *Record) Str(name string) string { return r.vals[r.index(name)].(string) }
+
+// Set replaces the value of a column; the value must have the Go type of the column's kind.
+func (r *Record) Set(name string, v any) { r.vals[r.index(name)] = v }
+
+// Schema is the Arrow schema of the dataset's record batches.
+func (d *Dataset) Schema() *arrow.Schema {
+	fields := make([]arrow.Field, len(d.Columns))
+	for i, c := range d.Columns {
+		fields[i] = arrow.Field{Name: c.Name, Type: arrowType(c.Kind), Nullable: c.Kind == NullableDate}
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+func arrowType(k Kind) arrow.DataType {
+	switch k {
+	case Date, NullableDate:
+		return arrow.FixedWidthTypes.Date32
+	case UInt8:
+		return arrow.PrimitiveTypes.Uint8
+	case UInt16:
+		return arrow.PrimitiveTypes.Uint16
+	case UInt32:
+		return arrow.PrimitiveTypes.Uint32
+	case UInt64:
+		return arrow.PrimitiveTypes.Uint64
+	case Float64:
+		return arrow.PrimitiveTypes.Float64
+	}
+	return arrow.BinaryTypes.String
+}
+
+type builder struct {
+	rb   *array.RecordBuilder
+	rows int
+}
+
+func newBuilder(d *Dataset) *builder {
+	return &builder{rb: array.NewRecordBuilder(memory.DefaultAllocator, d.Schema())}
+}
+
+func (b *builder) append(vals []any) {
+	for i, v := range vals {
+		switch fb := b.rb.Field(i).(type) {
+		case *array.StringBuilder:
+			fb.Append(v.(string))
+		case *array.Date32Builder:
+			switch t := v.(type) {
+			case time.Time:
+				fb.Append(arrow.Date32FromTime(t))
+			case *time.Time:
+				if t == nil {
+					fb.AppendNull()
+				} else {
+					fb.Append(arrow.Date32FromTime(*t))
+				}
+			}
+		case *array.Uint8Builder:
+			fb.Append(v.(uint8))
+		case *array.Uint16Builder:
+			fb.Append(v.(uint16))
+		case *array.Uint32Builder:
+			fb.Append(v.(uint32))
+		case *array.Uint64Builder:
+			fb.Append(v.(uint64))
+		case *array.Float64Builder:
+			fb.Append(v.(float64))
+		}
+	}
+	b.rows++
+}
+
+func (b *builder) flush() arrow.RecordBatch {
+	b.rows = 0
+	return b.rb.NewRecordBatch()
+}
+
+func (b *builder) release() { b.rb.Release() }

@@ -1,0 +1,198 @@
+package etl_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"safetydw/etl"
+	"safetydw/queries"
+	"safetydw/warehouse"
+	"safetydw/warehouse/warehousetest"
+)
+
+// dropFolder copies testdata/drop and adds the 2025 ledger as a real XLSX with a merged
+// title row above the header, an Excel serial date and an alias town name.
+func dropFolder(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/drop")); err != nil {
+		t.Fatal(err)
+	}
+	f := excelize.NewFile()
+	sheet := "演练台账"
+	f.SetSheetName("Sheet1", sheet)
+	rows := [][]any{
+		{"大安镇2025年应急演练台账"},
+		{"演练编号", "统一社会信用代码", "单位名称", "所属镇街", "组织方", "演练时间", "演练类型", "演练场景", "疏散逃生", "不提前通知", "不设定脚本", "不预设场景", "不预设地点", "参演人数", "部门核实"},
+		{"Y25-1", "91370812MA0000001A", "兖州甲机械有限公司", "大安镇人民政府", "企业", 45717, "综合", "火灾", "是", "是", "是", "是", "是", 40, "否"}, // 45717 = 2025-03-01
+		{"Y25-2", "91370812MA0000002B", "兖州乙化工有限公司", "大安镇", "企业", "2025/5/1", "专项", "泄漏", "否", "是", "是", "是", "是", 25, "是"},
+		{"Y25-3", "91370812MA0000003C", "兖州丙木业有限公司", "大安镇", "企业", "2025-06-01", "专项", "粉尘爆炸", "否", "是", "是", "否", "否", 10, "否"},
+		{"Y25-4", "91370812MA0000003C", "兖州丙木业有限公司", "大安镇", "企业", "2025-07-01", "专项", "粉尘爆炸", "否", "是", "是", "是", "是", -5, "否"},
+		{"Y25-5", "91370812MA0000001A", "兖州甲机械有限公司", "大安镇", "企业", "2025-08-01", "专项", "触电", "否", "不详", "是", "是", "是", 20, "否"},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.MergeCell(sheet, "A1", "O1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "drills/2025"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(filepath.Join(dir, "drills/2025/370812101.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestDrillSliceEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	db := warehousetest.New(t)
+	dir := dropFolder(t)
+	r := &etl.Runner{DB: db, Log: io.Discard}
+
+	stats, err := r.RunFiles(ctx, dir, etl.SampleSources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Counted by hand from testdata/drop and the XLSX above:
+	// registry 3 rows; drills 2024: 8 rows, 2 bad (YL-5 date 2024-02-30, YL-6 town 黄屯街道);
+	// 2025: 5 rows, 2 bad (Y25-4 negative count, Y25-5 flag 不详); 2026: 3 rows.
+	want := map[string][3]int{"registry": {3, 3, 0}, "drills": {16, 12, 4}}
+	for _, st := range stats {
+		got := [3]int{st.Read, st.Loaded, st.Quarantined}
+		if got != want[st.Source] {
+			t.Errorf("%s: read/loaded/quarantined = %v, want %v", st.Source, got, want[st.Source])
+		}
+	}
+
+	type q struct {
+		file  string
+		row   uint32
+		field string
+	}
+	var quarantined []q
+	rows, err := db.Query(ctx, "SELECT locator, row_num, field FROM etl_quarantine FINAL ORDER BY locator, row_num")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var x q
+		if err := rows.Scan(&x.file, &x.row, &x.field); err != nil {
+			t.Fatal(err)
+		}
+		quarantined = append(quarantined, x)
+	}
+	rows.Close()
+	wantQ := []q{
+		{"drills/2024/370812001.csv", 6, "演练日期"},
+		{"drills/2024/370812001.csv", 8, "所属镇街"},
+		{"drills/2025/370812101.xlsx", 6, "参演人数"},
+		{"drills/2025/370812101.xlsx", 7, "不提前通知"},
+	}
+	if len(quarantined) != len(wantQ) {
+		t.Fatalf("quarantine = %v, want %v", quarantined, wantQ)
+	}
+	for i := range wantQ {
+		if quarantined[i] != wantQ[i] {
+			t.Errorf("quarantine row %d = %v, want %v", i, quarantined[i], wantQ[i])
+		}
+	}
+
+	var drills uint64
+	if err := db.QueryRow(ctx, "SELECT count() FROM fact_drill FINAL").Scan(&drills); err != nil {
+		t.Fatal(err)
+	}
+	if drills != 11 { // 12 loaded rows, YL-3 twice
+		t.Errorf("fact_drill holds %d drills, want 11", drills)
+	}
+	var unit string
+	if err := db.QueryRow(ctx, "SELECT territorial_unit FROM fact_drill FINAL WHERE src_id = 'YL-3'").Scan(&unit); err != nil {
+		t.Fatal(err)
+	}
+	if unit != "P01" { // 乙化工 sits in 山东兖州经济开发区
+		t.Errorf("YL-3 territorial unit = %q, want the park P01", unit)
+	}
+
+	if _, err := queries.Refresh(ctx, db, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// 2024: enterprise drills YL-1 YL-2 YL-3 YL-7, 四不 YL-1 YL-3 → 2/4.
+	// 2025: Y25-1 Y25-2 Y25-3, 四不 Y25-1 Y25-2 → 2/3.
+	// 2026: Y26-1 is 综合 and leaves the denominator; Y26-2 Y26-3, 四不 Y26-2 → 1/2.
+	checkShares(t, db, "district", "", map[int][2]float64{2024: {2, 4}, 2025: {2, 3}, 2026: {1, 2}})
+	checkShares(t, db, "town", "370812101", map[int][2]float64{2025: {2, 3}})
+	checkShares(t, db, "town", "370812001", map[int][2]float64{2024: {2, 4}, 2026: {1, 2}})
+
+	// A second run reads nothing new and changes no table but the run ledger.
+	before := tableCounts(t, db)
+	stats, err = r.RunFiles(ctx, dir, etl.SampleSources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stats {
+		if st.Files != 0 || st.Read != 0 {
+			t.Errorf("%s re-read %d files, %d rows on an unchanged folder", st.Source, st.Files, st.Read)
+		}
+	}
+	if _, err := queries.Refresh(ctx, db, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	after := tableCounts(t, db)
+	for table, n := range before {
+		if table != "etl_runs" && after[table] != n {
+			t.Errorf("%s: %d rows before the second run, %d after", table, n, after[table])
+		}
+	}
+}
+
+func checkShares(t *testing.T, db *warehouse.DB, dimType, code string, want map[int][2]float64) {
+	t.Helper()
+	vals, err := queries.Values(context.Background(), db, "sibu_drill_share", "year", dimType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int][2]float64{}
+	for _, v := range vals {
+		if v.DimCode == code {
+			got[v.PeriodStart.Year()] = [2]float64{v.Numerator, v.Denominator}
+			if w := want[v.PeriodStart.Year()]; w[1] > 0 && v.Value != 100*w[0]/w[1] {
+				t.Errorf("%s %s %d: value %v, want %v", dimType, code, v.PeriodStart.Year(), v.Value, 100*w[0]/w[1])
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s %s: shares %v, want %v", dimType, code, got, want)
+	}
+	for y, w := range want {
+		if got[y] != w {
+			t.Errorf("%s %s %d: 四不/drills = %v, want %v", dimType, code, y, got[y], w)
+		}
+	}
+}
+
+func tableCounts(t *testing.T, db *warehouse.DB) map[string]uint64 {
+	t.Helper()
+	tables, err := db.Tables(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]uint64{}
+	for _, table := range tables {
+		var n uint64
+		if err := db.QueryRow(context.Background(), "SELECT count() FROM "+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out[table] = n
+	}
+	return out
+}

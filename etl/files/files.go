@@ -1,0 +1,326 @@
+// Package files reads the files that towns and platforms hand over (CSV in UTF-8 or GBK,
+// XLSX, JSON and JSON Lines) as plain rows of text, each with its physical row number,
+// so that every later error can name the file, the row and the field.
+package files
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Row is one physical row of a file.
+type Row struct {
+	Num    int      // 1-based: line of a CSV, row of a sheet, line of a JSON Lines file, element of a JSON array
+	Values []string // cells as text
+	Raw    string   // the row as it stood in the file (decoded to UTF-8), for quarantine
+}
+
+// Table is a whole file as rows; the first rows may be titles, the caller finds the header.
+type Table struct {
+	Path     string
+	Encoding string // utf-8, utf-8-bom, gb18030, xlsx, json
+	Rows     []Row
+}
+
+// Options tune reading; the zero value detects everything.
+type Options struct {
+	Encoding string // force "utf-8" or "gbk"/"gb18030" for CSV; empty = detect
+	Sheet    string // XLSX sheet; empty = the first
+}
+
+// Read parses a file by its extension.
+func Read(path string, body []byte, o Options) (*Table, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".txt":
+		return readCSV(path, body, o)
+	case ".xlsx", ".xlsm":
+		return readXLSX(path, body, o)
+	case ".json":
+		return readJSON(path, body)
+	case ".jsonl", ".ndjson":
+		return readJSONLines(path, body)
+	}
+	return nil, fmt.Errorf("%s: unsupported file type %q (不支持的文件类型)", path, filepath.Ext(path))
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Decode returns the text of a CSV as UTF-8. Towns send GBK from Excel's "CSV" export and
+// UTF-8 from everything else; invalid UTF-8 is the reliable tell, since GB18030 decodes any bytes.
+func Decode(body []byte, encoding string) (string, string, error) {
+	switch strings.ToLower(encoding) {
+	case "gbk", "gb2312", "gb18030":
+		return decodeGB(body)
+	case "utf-8", "utf8":
+		if !utf8.Valid(body) {
+			return "", "", fmt.Errorf("declared UTF-8 but the bytes are not valid UTF-8 (编码不是 UTF-8)")
+		}
+		return string(bytes.TrimPrefix(body, utf8BOM)), "utf-8", nil
+	case "":
+	default:
+		return "", "", fmt.Errorf("unknown encoding %q", encoding)
+	}
+	if bytes.HasPrefix(body, utf8BOM) {
+		return string(body[3:]), "utf-8-bom", nil
+	}
+	if utf8.Valid(body) {
+		return string(body), "utf-8", nil
+	}
+	return decodeGB(body)
+}
+
+func decodeGB(body []byte) (string, string, error) {
+	// GB18030 is a superset of GBK and GB2312, so one decoder serves all three.
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(body)
+	if err != nil {
+		return "", "", fmt.Errorf("not decodable as GB18030: %w", err)
+	}
+	return string(out), "gb18030", nil
+}
+
+func readCSV(path string, body []byte, o Options) (*Table, error) {
+	text, enc, err := Decode(body, o.Encoding)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1 // ragged rows are the dataset's to judge, row by row
+	r.LazyQuotes = true
+	t := &Table{Path: path, Encoding: enc}
+	lines := strings.Split(text, "\n")
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("%s row %d: %w (CSV 格式错误)", path, line, err)
+		}
+		if blank(rec) {
+			continue
+		}
+		raw := ""
+		if line-1 < len(lines) {
+			raw = strings.TrimRight(lines[line-1], "\r")
+		}
+		t.Rows = append(t.Rows, Row{Num: line, Values: trimAll(rec), Raw: raw})
+	}
+	return t, nil
+}
+
+func readXLSX(path string, body []byte, o Options) (*Table, error) {
+	// RawCellValue keeps Excel dates as serial numbers, which normalize.Date understands,
+	// instead of whatever display format the town's template happens to use.
+	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a readable XLSX file: %w", path, err)
+	}
+	defer f.Close()
+	sheet := o.Sheet
+	if sheet == "" {
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, fmt.Errorf("%s: the workbook has no sheets", path)
+		}
+		sheet = sheets[0]
+	}
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
+	}
+	if err := fillMerged(f, sheet, rows); err != nil {
+		return nil, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
+	}
+	t := &Table{Path: path, Encoding: "xlsx"}
+	for i, rec := range rows {
+		if blank(rec) {
+			continue
+		}
+		vals := trimAll(rec)
+		t.Rows = append(t.Rows, Row{Num: i + 1, Values: vals, Raw: strings.Join(vals, "\t")})
+	}
+	return t, nil
+}
+
+// fillMerged copies the value of a merged range into every cell of it, so that a header
+// spread over merged cells still names each column it covers.
+func fillMerged(f *excelize.File, sheet string, rows [][]string) error {
+	merged, err := f.GetMergeCells(sheet)
+	if err != nil {
+		return err
+	}
+	for _, m := range merged {
+		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		for r := r1; r <= r2 && r-1 < len(rows); r++ {
+			for c := c1; c <= c2; c++ {
+				for len(rows[r-1]) < c {
+					rows[r-1] = append(rows[r-1], "")
+				}
+				rows[r-1][c-1] = m.GetCellValue()
+			}
+		}
+	}
+	return nil
+}
+
+// JSON objects become rows whose header is the union of keys in first-seen order.
+func readJSON(path string, body []byte) (*Table, error) {
+	body = bytes.TrimPrefix(body, utf8BOM)
+	var items []json.RawMessage
+	if err := json.Unmarshal(body, &items); err != nil {
+		// Platforms also wrap the array: {"data": [...]} or {"records": [...]}.
+		var wrapped map[string]json.RawMessage
+		if err2 := json.Unmarshal(body, &wrapped); err2 != nil {
+			return nil, fmt.Errorf("%s: not a JSON array of objects: %w", path, err)
+		}
+		keys := make([]string, 0, len(wrapped))
+		for k := range wrapped {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		found := false
+		for _, k := range keys {
+			if json.Unmarshal(wrapped[k], &items) == nil {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%s: no array of records in the JSON object", path)
+		}
+	}
+	objs := make([]rawObject, 0, len(items))
+	for i, it := range items {
+		objs = append(objs, rawObject{num: i + 1, raw: string(it)})
+	}
+	return objectsToTable(path, objs)
+}
+
+func readJSONLines(path string, body []byte) (*Table, error) {
+	body = bytes.TrimPrefix(body, utf8BOM)
+	var objs []rawObject
+	for i, line := range strings.Split(string(body), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		objs = append(objs, rawObject{num: i + 1, raw: line})
+	}
+	return objectsToTable(path, objs)
+}
+
+type rawObject struct {
+	num int
+	raw string
+}
+
+// objectsToTable puts a header row first (Num 0) and one row per object. An object that
+// does not parse keeps its raw text and an empty value list, so the dataset quarantines it.
+func objectsToTable(path string, objs []rawObject) (*Table, error) {
+	var keys []string
+	seen := map[string]int{}
+	parsed := make([]map[string]any, len(objs))
+	for i, o := range objs {
+		dec := json.NewDecoder(strings.NewReader(o.raw))
+		dec.UseNumber()
+		var m map[string]any
+		if dec.Decode(&m) != nil {
+			continue
+		}
+		parsed[i] = m
+		ordered := orderedKeys(o.raw)
+		for _, k := range ordered {
+			if _, ok := seen[k]; !ok {
+				seen[k] = len(keys)
+				keys = append(keys, k)
+			}
+		}
+	}
+	t := &Table{Path: path, Encoding: "json"}
+	t.Rows = append(t.Rows, Row{Num: 0, Values: keys, Raw: strings.Join(keys, ",")})
+	for i, o := range objs {
+		m := parsed[i]
+		if m == nil {
+			t.Rows = append(t.Rows, Row{Num: o.num, Raw: o.raw})
+			continue
+		}
+		vals := make([]string, len(keys))
+		for k, v := range m {
+			vals[seen[k]] = jsonText(v)
+		}
+		t.Rows = append(t.Rows, Row{Num: o.num, Values: vals, Raw: o.raw})
+	}
+	return t, nil
+}
+
+// orderedKeys returns the top-level keys of a JSON object in document order.
+func orderedKeys(raw string) []string {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		k, _ := tok.(string)
+		keys = append(keys, k)
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return keys
+		}
+	}
+	return keys
+}
+
+func jsonText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return strings.TrimSpace(x)
+	case json.Number:
+		return x.String()
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func trimAll(rec []string) []string {
+	out := make([]string, len(rec))
+	for i, s := range rec {
+		out[i] = strings.TrimSpace(strings.TrimPrefix(s, "\ufeff"))
+	}
+	return out
+}
+
+func blank(rec []string) bool {
+	for _, s := range rec {
+		if strings.TrimSpace(s) != "" {
+			return false
+		}
+	}
+	return true
+}

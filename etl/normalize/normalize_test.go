@@ -1,0 +1,60 @@
+package normalize
+
+import (
+	"testing"
+	"time"
+)
+
+func TestDate(t *testing.T) {
+	want := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	for _, s := range []string{"2024-03-05", "2024/3/5", "2024年3月5日", "2024.03.05", "20240305", " 2024-3-5 ", "45356", "2024-03-05 23:30:00", "2024-03-05T23:30:00+08:00"} {
+		got, err := Date(s)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("Date(%q) = %v, %v; want 2024-03-05", s, got, err)
+		}
+	}
+	for _, s := range []string{"2024-02-30", "2023-13-01", "", "不详", "12", "2024/3"} {
+		if got, err := Date(s); err == nil {
+			t.Errorf("Date(%q) = %v, want an error", s, got)
+		}
+	}
+}
+
+func TestFlagCountNumber(t *testing.T) {
+	for s, want := range map[string]uint8{"是": 1, "√": 1, "Y": 1, "1": 1, "否": 0, "": 0, "×": 0, "0": 0} {
+		if got, err := Flag(s); err != nil || got != want {
+			t.Errorf("Flag(%q) = %d, %v; want %d", s, got, err, want)
+		}
+	}
+	if _, err := Flag("不详"); err == nil {
+		t.Error("Flag(不详) accepted")
+	}
+	for s, want := range map[string]uint32{"12": 12, "1,234": 1234, "1，234": 1234, "": 0, "30.0": 30} {
+		if got, err := Count(s); err != nil || got != want {
+			t.Errorf("Count(%q) = %d, %v; want %d", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"-3", "2.5", "abc"} {
+		if _, err := Count(s); err == nil {
+			t.Errorf("Count(%q) accepted", s)
+		}
+	}
+	if f, err := Number("12,345.6"); err != nil || f != 12345.6 {
+		t.Errorf("Number(12,345.6) = %v, %v", f, err)
+	}
+}
+
+func TestTownAliases(t *testing.T) {
+	for s, want := range map[string]string{
+		"鼓楼街道": "370812001", "鼓楼街道办事处": "370812001", "大安镇人民政府": "370812101",
+		"兴隆庄镇": "370812007", "370812111": "370812111", " 新驿镇 ": "370812102",
+	} {
+		if got, err := Town(s); err != nil || got != want {
+			t.Errorf("Town(%q) = %q, %v; want %q", s, got, err, want)
+		}
+	}
+	// 黄屯街道 belongs to 济宁高新区, not to this district.
+	if _, err := Town("黄屯街道"); err == nil {
+		t.Error("Town(黄屯街道) accepted a town of another district")
+	}
+}

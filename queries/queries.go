@@ -1,0 +1,207 @@
+// Package queries holds the campaign's metrics as SQL files with a small header, and refreshes
+// them into ads_metric_value: one long table of metric × period × unit that every page and
+// bulletin reads. Each metric's query returns the columns
+// period_type, period_start, dim_type, dim_code, numerator, denominator, value.
+package queries
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"safetydw/warehouse"
+)
+
+//go:embed metrics/*.sql
+var metricFiles embed.FS
+
+// Metric is one metric file.
+type Metric struct {
+	ID          string
+	Name        string   // Chinese name shown to readers
+	Targets     []string // ref_target ids it measures
+	Unit        string
+	Grain       string
+	Description string
+	SQL         string
+	File        string
+}
+
+// Metrics returns every metric, sorted by id.
+func Metrics() ([]Metric, error) {
+	entries, err := fs.ReadDir(metricFiles, "metrics")
+	if err != nil {
+		return nil, err
+	}
+	var ms []Metric
+	for _, e := range entries {
+		body, err := metricFiles.ReadFile("metrics/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		m, err := parseMetric(e.Name(), string(body))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].ID < ms[j].ID })
+	return ms, nil
+}
+
+// Lookup returns the metric with the id.
+func Lookup(id string) (Metric, error) {
+	ms, err := Metrics()
+	if err != nil {
+		return Metric{}, err
+	}
+	for _, m := range ms {
+		if m.ID == id {
+			return m, nil
+		}
+	}
+	return Metric{}, fmt.Errorf("no metric %q in queries/metrics", id)
+}
+
+// parseMetric reads the "-- key: value" header; a line "--   more" continues the previous key.
+func parseMetric(file, body string) (Metric, error) {
+	m := Metric{File: file, SQL: strings.TrimSpace(body)}
+	var last string
+	for _, line := range strings.Split(body, "\n") {
+		if !strings.HasPrefix(line, "--") {
+			break
+		}
+		text := strings.TrimPrefix(line, "--")
+		key, val, ok := strings.Cut(text, ":")
+		if ok && !strings.HasPrefix(text, "   ") {
+			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+			last = key
+		} else {
+			key, val = last, strings.TrimSpace(text)
+		}
+		switch key {
+		case "id":
+			m.ID = val
+		case "name":
+			m.Name = val
+		case "targets":
+			m.Targets = append(m.Targets, strings.Fields(val)...)
+		case "unit":
+			m.Unit = val
+		case "grain":
+			m.Grain = val
+		case "description":
+			m.Description = strings.TrimSpace(m.Description + " " + val)
+		}
+	}
+	if m.ID == "" || m.Name == "" {
+		return m, fmt.Errorf("metric file %s: header needs at least id and name", file)
+	}
+	if m.ID+".sql" != file {
+		return m, fmt.Errorf("metric file %s declares id %s; name the file after the id", file, m.ID)
+	}
+	return m, nil
+}
+
+// Refresh recomputes each metric and replaces its rows in ads_metric_value. Dropping the
+// metric's partition first keeps a refresh idempotent and removes rows for vanished units.
+func Refresh(ctx context.Context, db *warehouse.DB, now time.Time) (map[string]uint64, error) {
+	ms, err := Metrics()
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]uint64{}
+	for _, m := range ms {
+		if err := db.Exec(ctx, "ALTER TABLE ads_metric_value DROP PARTITION ?", m.ID); err != nil {
+			return counts, fmt.Errorf("metric %s: clear old values: %w", m.ID, err)
+		}
+		insert := fmt.Sprintf(`INSERT INTO ads_metric_value
+			(metric_id, period_type, period_start, dim_type, dim_code, numerator, denominator, value, refreshed_at)
+			SELECT ?, period_type, period_start, dim_type, dim_code, numerator, denominator, value, toDateTime(?)
+			FROM (%s)`, m.SQL)
+		if err := db.Exec(ctx, insert, m.ID, now.Unix()); err != nil {
+			return counts, fmt.Errorf("metric %s (%s): %w", m.ID, m.File, err)
+		}
+		var n uint64
+		if err := db.QueryRow(ctx, "SELECT count() FROM ads_metric_value WHERE metric_id = ?", m.ID).Scan(&n); err != nil {
+			return counts, err
+		}
+		counts[m.ID] = n
+	}
+	return counts, nil
+}
+
+// Value is one row of ads_metric_value joined with its target for the period.
+type Value struct {
+	PeriodStart time.Time
+	DimType     string
+	DimCode     string
+	DimName     string
+	Numerator   float64
+	Denominator float64
+	Value       float64
+}
+
+// Values reads a metric's yearly or monthly values for one kind of unit.
+func Values(ctx context.Context, db *warehouse.DB, metricID, periodType, dimType string) ([]Value, error) {
+	rows, err := db.Query(ctx, `
+		SELECT period_start, dim_type, dim_code, name, numerator, denominator, value
+		FROM ads_metric_value AS v
+		ANY LEFT JOIN (SELECT town_code AS dim_code, name FROM dim_town) AS t USING dim_code
+		WHERE metric_id = ? AND period_type = ? AND dim_type = ?
+		ORDER BY period_start, dim_code`, metricID, periodType, dimType)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Value
+	for rows.Next() {
+		var v Value
+		if err := rows.Scan(&v.PeriodStart, &v.DimType, &v.DimCode, &v.DimName, &v.Numerator, &v.Denominator, &v.Value); err != nil {
+			return nil, err
+		}
+		if v.DimName == "" {
+			v.DimName = v.DimCode
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Target is a ref_target row as pages need it.
+type Target struct {
+	ID         string
+	Quote      string
+	Comparator string
+	Threshold  *float64
+	Unit       string
+	Deadline   *time.Time
+	PeriodYear int
+	Assumption string
+}
+
+// Targets returns the targets a metric measures, ordered by period year.
+func Targets(ctx context.Context, db *warehouse.DB, metricID string) ([]Target, error) {
+	rows, err := db.Query(ctx, `
+		SELECT target_id, quote, comparator, threshold, unit, deadline, period_year, assumption
+		FROM ref_target WHERE metric_id = ? ORDER BY period_year, target_id`, metricID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Target
+	for rows.Next() {
+		var t Target
+		var year uint16
+		if err := rows.Scan(&t.ID, &t.Quote, &t.Comparator, &t.Threshold, &t.Unit, &t.Deadline, &year, &t.Assumption); err != nil {
+			return nil, err
+		}
+		t.PeriodYear = int(year)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
