@@ -205,3 +205,21 @@ func Targets(ctx context.Context, db *warehouse.DB, metricID string) ([]Target, 
 	}
 	return out, rows.Err()
 }
+
+// Met says whether a value meets the target; ok is false when the target has no threshold
+// to compare against (a trend or a milestone).
+func (t Target) Met(v float64) (met, ok bool) {
+	if t.Threshold == nil {
+		return false, false
+	}
+	th := *t.Threshold
+	switch t.Comparator {
+	case ">=":
+		return v >= th, true
+	case "<=":
+		return v <= th, true
+	case "=":
+		return v == th, true
+	}
+	return false, false
+}

@@ -34,20 +34,28 @@ install_server() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clickhouse-server clickhouse-client >/dev/null
 }
 
+# Users are synced on every start; a running server reloads users.xml and users.d/ by itself.
+sync_users() {
+  cp "$repo/warehouse/clickhouse/users.xml" "$root/users.xml"
+  for f in "$repo"/warehouse/clickhouse/users.d/*.xml; do
+    [ -e "$f" ] && cp "$f" "$root/users.d/"
+  done
+  return 0
+}
+
 start() {
   if [ -n "${CLICKHOUSE_ADDR:-}" ]; then
     log "CLICKHOUSE_ADDR=$CLICKHOUSE_ADDR is set: using that server, not starting a local one."
     return 0
   fi
+  install_server
+  mkdir -p "$root"/{data,tmp,log,user_files,format_schemas,users.d}
+  sync_users
   if running && answers; then
     return 0
   fi
-  install_server
-  mkdir -p "$root"/{data,tmp,log,user_files,format_schemas,users.d}
   sed -e "s#@ROOT@#$root#g" -e "s#@TCP_PORT@#$tcp_port#g" -e "s#@HTTP_PORT@#$http_port#g" \
     "$repo/warehouse/clickhouse/config.xml.in" >"$root/config.xml"
-  cp "$repo/warehouse/clickhouse/users.xml" "$root/users.xml"
-  cp "$repo"/warehouse/clickhouse/users.d/*.xml "$root/users.d/" 2>/dev/null || true
   log "starting a local server on 127.0.0.1:$tcp_port (data in var/clickhouse)…"
   # --daemon forks; the pid file is how `stop` finds it again.
   clickhouse-server --config-file="$root/config.xml" --pid-file="$pidfile" --daemon

@@ -1,0 +1,56 @@
+# safetydw — the two commands that matter: `make demo` and `make test`.
+# Both install what is missing (as root, from Debian's packages and npm) and start the
+# project's own ClickHouse, unless CLICKHOUSE_ADDR points at another server.
+
+SHELL := /bin/bash
+ECHARTS_VERSION := 5.4.3
+ECHARTS := var/echarts/package/dist/echarts.min.js
+BIN := bin/safetydw
+# Debian packages the browser tests and PDF bulletins need.
+BROWSER_DEBS := chromium fonts-wqy-zenhei
+
+.PHONY: demo test bench build assets clickhouse clickhouse-stop browser sample vet clean
+
+demo: build assets clickhouse
+	$(BIN) demo
+
+test: assets clickhouse browser
+	go vet ./...
+	go test -count=1 ./...
+
+bench: assets clickhouse
+	go test -run '^$$' -bench . -benchmem ./...
+
+build:
+	go build -o $(BIN) ./cmd/safetydw
+
+# ECharts comes from the npm registry at build time and is never committed.
+assets: $(ECHARTS)
+$(ECHARTS):
+	mkdir -p var/echarts
+	cd var/echarts && npm pack echarts@$(ECHARTS_VERSION) --silent >/dev/null && tar xzf echarts-$(ECHARTS_VERSION).tgz package/dist/echarts.min.js package/package.json
+	@test -s $@
+
+clickhouse:
+	warehouse/clickhouse/server.sh start
+
+clickhouse-stop:
+	warehouse/clickhouse/server.sh stop
+
+browser:
+	@missing=""; for p in $(BROWSER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages (缺少软件包):$$missing — run as root: apt-get install -y$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+# Regenerates the committed sample set; a test fails if the committed files are stale.
+sample: build
+	$(BIN) sample --seed 1 --scale 0.1 --out sample_data
+
+vet:
+	gofmt -l . | (! grep .)
+	go vet ./...
+
+clean:
+	rm -rf bin out out.building

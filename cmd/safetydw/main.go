@@ -1,0 +1,104 @@
+// Command safetydw runs the campaign warehouse: one subcommand per pipeline step, and
+// `demo` to run them all on the sample data.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"safetydw/cron"
+	"safetydw/etl"
+	"safetydw/warehouse"
+)
+
+func main() {
+	root := &cobra.Command{
+		Use:           "safetydw",
+		Short:         "安全生产治本攻坚三年行动数据仓库 (work-safety campaign warehouse)",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&flags.drop, "drop", "sample_data", "drop folder the file sources read (数据投放目录)")
+	root.PersistentFlags().StringVar(&flags.out, "out", "out", "dashboard site folder (看板输出目录)")
+	root.PersistentFlags().StringVar(&flags.echarts, "echarts", "var/echarts/package/dist/echarts.min.js", "echarts.min.js fetched by `make assets`")
+	root.AddCommand(migrateCmd(), etlCmd(), metricsCmd(), dashboardsCmd(), demoCmd(), sampleCmd())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "错误 (error):", err)
+		os.Exit(1)
+	}
+}
+
+var flags struct{ drop, out, echarts string }
+
+// pipeline opens the warehouse named by the environment and wires the steps to the flags.
+func pipeline(ctx context.Context) (*cron.Pipeline, error) {
+	db, err := warehouse.Open(ctx, warehouse.ConfigFromEnv(), true)
+	if err != nil {
+		return nil, err
+	}
+	return &cron.Pipeline{DB: db, DropDir: flags.drop, Sources: etl.SampleSources, OutDir: flags.out, EChartsJS: flags.echarts, Log: os.Stderr}, nil
+}
+
+// step makes a subcommand that runs one pipeline step.
+func step(use, short string, run func(*cron.Pipeline, context.Context) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := pipeline(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer p.DB.Close()
+			return run(p, cmd.Context())
+		},
+	}
+}
+
+func migrateCmd() *cobra.Command {
+	return step("migrate", "应用数据库迁移并载入参考数据 (apply schema migrations, load reference data)", (*cron.Pipeline).Migrate)
+}
+
+func etlCmd() *cobra.Command {
+	c := &cobra.Command{Use: "etl", Short: "抽取、校验、载入源数据 (extract, validate and load source data)"}
+	c.AddCommand(step("run", "运行全部文件数据源 (run every file source over the drop folder)", (*cron.Pipeline).Load))
+	return c
+}
+
+func metricsCmd() *cobra.Command {
+	c := &cobra.Command{Use: "metrics", Short: "指标 (metrics)"}
+	c.AddCommand(step("refresh", "重算全部指标 (recompute every metric)", (*cron.Pipeline).Refresh))
+	return c
+}
+
+func dashboardsCmd() *cobra.Command {
+	c := &cobra.Command{Use: "dashboards", Short: "看板 (dashboards)"}
+	c.AddCommand(step("build", "生成静态看板 (build the static site)", func(p *cron.Pipeline, ctx context.Context) error {
+		index, err := p.Build(ctx)
+		if err == nil {
+			fmt.Println(index)
+		}
+		return err
+	}))
+	return c
+}
+
+func demoCmd() *cobra.Command {
+	return step("demo", "在样例数据上运行完整流程 (run the whole pipeline on the sample data)", func(p *cron.Pipeline, ctx context.Context) error {
+		index, err := p.RunAll(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(os.Stderr, "看板首页 (dashboard index):")
+		fmt.Println(index)
+		return nil
+	})
+}
