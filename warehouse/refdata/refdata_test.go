@@ -296,7 +296,11 @@ func TestQuotesInSeed(t *testing.T) {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Skipf("seed text not available: %v", err)
+		// CI lays shared/ beside the clone, so there a missing seed is a broken setup.
+		if os.Getenv("CI") != "" {
+			t.Fatalf("seed text not available in CI: %v", err)
+		}
+		t.Skipf("seed text not available (CI unset): %v", err)
 	}
 	lines := strings.Split(string(b), "\n")
 	for _, tg := range Targets() {
