@@ -21,7 +21,7 @@ import (
 type Pipeline struct {
 	DB        *warehouse.DB
 	DropDir   string // the folder file sources read (sample_data/ in the demo)
-	Sources   []etl.FileSource
+	Sources   []etl.SourceConfig
 	OutDir    string // where the dashboard site goes
 	EChartsJS string // echarts.min.js fetched by `make assets`
 	Log       io.Writer
@@ -50,8 +50,8 @@ func (p *Pipeline) Migrate(ctx context.Context) error {
 
 // Load runs the file sources over the drop folder.
 func (p *Pipeline) Load(ctx context.Context) error {
-	r := &etl.Runner{DB: p.DB, Log: p.Log}
-	_, err := r.RunFiles(ctx, p.DropDir, p.Sources)
+	r := &etl.Runner{DB: p.DB, DropDir: p.DropDir, Log: p.Log}
+	_, err := r.Run(ctx, p.Sources)
 	return err
 }
 

@@ -58,9 +58,13 @@ func TestDrillSliceEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	db := warehousetest.New(t)
 	dir := dropFolder(t)
-	r := &etl.Runner{DB: db, Log: io.Discard}
+	r := &etl.Runner{DB: db, DropDir: dir, Log: io.Discard}
+	sources, err := etl.LoadSources("testdata/sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	stats, err := r.RunFiles(ctx, dir, etl.SampleSources)
+	stats, err := r.Run(ctx, sources)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,13 +139,13 @@ func TestDrillSliceEndToEnd(t *testing.T) {
 
 	// A second run reads nothing new and changes no table but the run ledger.
 	before := tableCounts(t, db)
-	stats, err = r.RunFiles(ctx, dir, etl.SampleSources)
+	stats, err = r.Run(ctx, sources)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, st := range stats {
-		if st.Files != 0 || st.Read != 0 {
-			t.Errorf("%s re-read %d files, %d rows on an unchanged folder", st.Source, st.Files, st.Read)
+		if st.Batches != 0 || st.Read != 0 {
+			t.Errorf("%s re-read %d files, %d rows on an unchanged folder", st.Source, st.Batches, st.Read)
 		}
 	}
 	if _, err := queries.Refresh(ctx, db, time.Now()); err != nil {

@@ -24,6 +24,7 @@ func main() {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&flags.drop, "drop", "sample_data", "drop folder the file sources read (数据投放目录)")
+	root.PersistentFlags().StringVar(&flags.sources, "sources", "sample_data/sources.yaml", "source declarations (数据源配置)")
 	root.PersistentFlags().StringVar(&flags.out, "out", "out", "dashboard site folder (看板输出目录)")
 	root.PersistentFlags().StringVar(&flags.echarts, "echarts", "var/echarts/package/dist/echarts.min.js", "echarts.min.js fetched by `make assets`")
 	root.AddCommand(migrateCmd(), etlCmd(), metricsCmd(), dashboardsCmd(), demoCmd(), sampleCmd())
@@ -35,15 +36,19 @@ func main() {
 	}
 }
 
-var flags struct{ drop, out, echarts string }
+var flags struct{ drop, sources, out, echarts string }
 
 // pipeline opens the warehouse named by the environment and wires the steps to the flags.
 func pipeline(ctx context.Context) (*cron.Pipeline, error) {
+	sources, err := etl.LoadSources(flags.sources)
+	if err != nil {
+		return nil, err
+	}
 	db, err := warehouse.Open(ctx, warehouse.ConfigFromEnv(), true)
 	if err != nil {
 		return nil, err
 	}
-	return &cron.Pipeline{DB: db, DropDir: flags.drop, Sources: etl.SampleSources, OutDir: flags.out, EChartsJS: flags.echarts, Log: os.Stderr}, nil
+	return &cron.Pipeline{DB: db, DropDir: flags.drop, Sources: sources, OutDir: flags.out, EChartsJS: flags.echarts, Log: os.Stderr}, nil
 }
 
 // step makes a subcommand that runs one pipeline step.

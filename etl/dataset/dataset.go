@@ -13,8 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
-	"safetydw/etl/files"
 	"safetydw/etl/normalize"
+	"safetydw/etl/source"
 )
 
 // Kind is the warehouse type of a column.
@@ -93,7 +93,7 @@ const BatchRows = 65536
 
 // Transform reads every data row of t. Rows that pass go into record batches; the others
 // become rejects, so Read == Loaded + len(Rejects) always.
-func (d *Dataset) Transform(t *files.Table, meta Meta) *Result {
+func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	res := &Result{}
 	headerAt, colFor, missing := d.findHeader(t)
 	if headerAt < 0 {
@@ -140,7 +140,7 @@ func (d *Dataset) Transform(t *files.Table, meta Meta) *Result {
 
 // findHeader returns the index of the header row among the first rows (titles may sit above
 // it), the column index for each cell of it, and the required columns the file lacks.
-func (d *Dataset) findHeader(t *files.Table) (int, []int, []string) {
+func (d *Dataset) findHeader(t *source.Table) (int, []int, []string) {
 	const scan = 10
 	best, bestHits := -1, 0
 	var bestMap []int
@@ -201,7 +201,7 @@ func (d *Dataset) headerWords() []string {
 
 type fieldError struct{ field, reason string }
 
-func (d *Dataset) parseRow(rec *Record, row files.Row, colFor []int) *fieldError {
+func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int) *fieldError {
 	cells := make([]string, len(d.Columns))
 	seen := make([]bool, len(d.Columns))
 	for i, v := range row.Values {

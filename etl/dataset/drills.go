@@ -1,5 +1,7 @@
 package dataset
 
+func init() { Register("drills", func(e Env) *Dataset { return Drills(e.Enterprises) }) }
+
 // Drills is the 应急演练台账 that towns keep and send monthly (T69–T72).
 // The four 四不 flags are stored as reported; fact_drill derives is_sibu from all four.
 func Drills(ents Enterprises) *Dataset {

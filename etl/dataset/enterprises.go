@@ -34,6 +34,8 @@ func oneOf(words ...string) func(string) (any, error) {
 	return func(s string) (any, error) { return normalize.OneOf(s, words...) }
 }
 
+func init() { Register("enterprises", func(Env) *Dataset { return EnterpriseRegistry() }) }
+
 // EnterpriseRegistry is the 生产经营单位 registry that the district keeps with 市场监管 data.
 func EnterpriseRegistry() *Dataset {
 	return &Dataset{

@@ -16,21 +16,15 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"safetydw/etl/source"
 )
 
-// Row is one physical row of a file.
-type Row struct {
-	Num    int      // 1-based: line of a CSV, row of a sheet, line of a JSON Lines file, element of a JSON array
-	Values []string // cells as text
-	Raw    string   // the row as it stood in the file (decoded to UTF-8), for quarantine
-}
-
-// Table is a whole file as rows; the first rows may be titles, the caller finds the header.
-type Table struct {
-	Path     string
-	Encoding string // utf-8, utf-8-bom, gb18030, xlsx, json
-	Rows     []Row
-}
+// Row and Table are the connector contract's; the aliases keep this package's API readable.
+type (
+	Row   = source.Row
+	Table = source.Table
+)
 
 // Options tune reading; the zero value detects everything.
 type Options struct {
@@ -227,6 +221,17 @@ func readJSONLines(path string, body []byte) (*Table, error) {
 type rawObject struct {
 	num int
 	raw string
+}
+
+// FromObjects makes a table of JSON objects (an API page): a header of the keys in first-seen
+// order, then one row per object numbered from first.
+func FromObjects(locator string, objs []json.RawMessage, first int) *Table {
+	raws := make([]rawObject, len(objs))
+	for i, o := range objs {
+		raws[i] = rawObject{num: first + i, raw: string(o)}
+	}
+	t, _ := objectsToTable(locator, raws)
+	return t
 }
 
 // objectsToTable puts a header row first (Num 0) and one row per object. An object that
