@@ -16,7 +16,9 @@ import (
 	"safetydw/etl/chload"
 	"safetydw/etl/dataset"
 	"safetydw/etl/files"
+	"safetydw/etl/httpapi"
 	"safetydw/etl/source"
+	"safetydw/etl/sqldb"
 	"safetydw/warehouse"
 )
 
@@ -78,13 +80,22 @@ func (r *Runner) runSource(ctx context.Context, src SourceConfig) (Stats, error)
 	return st, err
 }
 
-func (r *Runner) open(src SourceConfig) (source.Connector, error) {
-	switch src.Kind {
-	case "file":
-		if src.File == nil {
-			return nil, fmt.Errorf("kind file needs a file section")
-		}
+func (r *Runner) open(ctx context.Context, src SourceConfig) (source.Connector, error) {
+	switch {
+	case src.Kind == "file" && src.File != nil:
 		return files.Open(r.DropDir, *src.File)
+	case src.Kind == "http" && src.HTTP != nil:
+		wm, err := r.Watermark(ctx, src.Name)
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.Open(*src.HTTP, wm)
+	case src.Kind == "sql" && src.SQL != nil:
+		wm, err := r.Watermark(ctx, src.Name)
+		if err != nil {
+			return nil, err
+		}
+		return sqldb.Open(ctx, *src.SQL, wm)
 	}
 	return nil, fmt.Errorf("unknown source kind %q", src.Kind)
 }
@@ -102,7 +113,7 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 	if err != nil {
 		return err
 	}
-	conn, err := r.open(src)
+	conn, err := r.open(ctx, src)
 	if err != nil {
 		return err
 	}

@@ -8,15 +8,19 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"safetydw/etl/files"
+	"safetydw/etl/httpapi"
+	"safetydw/etl/sqldb"
 )
 
 // SourceConfig declares one source: which connector reads it, and which dataset its rows are.
 type SourceConfig struct {
-	Name    string        `yaml:"name"`    // unique; names the run ledger rows and the watermark
-	Kind    string        `yaml:"kind"`    // file | http | sql
-	Dataset string        `yaml:"dataset"` // a registered dataset (safetydw etl datasets)
-	System  string        `yaml:"system"`  // src_system written on every row; defaults to Name
-	File    *files.Config `yaml:"file,omitempty"`
+	Name    string          `yaml:"name"`    // unique; names the run ledger rows and the watermark
+	Kind    string          `yaml:"kind"`    // file | http | sql
+	Dataset string          `yaml:"dataset"` // a registered dataset (safetydw etl datasets)
+	System  string          `yaml:"system"`  // src_system written on every row; defaults to Name
+	File    *files.Config   `yaml:"file,omitempty"`
+	HTTP    *httpapi.Config `yaml:"http,omitempty"`
+	SQL     *sqldb.Config   `yaml:"sql,omitempty"`
 }
 
 // LoadSources reads a YAML list of sources, checking each before any run starts.
@@ -42,8 +46,8 @@ func LoadSources(path string) ([]SourceConfig, error) {
 		if s.System == "" {
 			doc.Sources[i].System = s.Name
 		}
-		if s.Kind == "file" && s.File == nil {
-			return nil, fmt.Errorf("%s: source %s: kind file needs a file: section", path, s.Name)
+		if (s.Kind == "file" && s.File == nil) || (s.Kind == "http" && s.HTTP == nil) || (s.Kind == "sql" && s.SQL == nil) {
+			return nil, fmt.Errorf("%s: source %s: kind %s needs a %s: section", path, s.Name, s.Kind, s.Kind)
 		}
 	}
 	return doc.Sources, nil
