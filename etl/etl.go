@@ -83,7 +83,11 @@ func (r *Runner) runSource(ctx context.Context, src SourceConfig) (Stats, error)
 func (r *Runner) open(ctx context.Context, src SourceConfig) (source.Connector, error) {
 	switch {
 	case src.Kind == "file" && src.File != nil:
-		return files.Open(r.DropDir, *src.File)
+		loaded, err := r.loadedHashes(ctx, src.Name)
+		if err != nil {
+			return nil, err
+		}
+		return files.Open(r.DropDir, *src.File, loaded)
 	case src.Kind == "http" && src.HTTP != nil:
 		wm, err := r.Watermark(ctx, src.Name)
 		if err != nil {
@@ -109,15 +113,12 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 	if err != nil {
 		return err
 	}
-	loaded, err := r.loadedHashes(ctx, src.Name)
-	if err != nil {
-		return err
-	}
 	conn, err := r.open(ctx, src)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	var file fileTotals // a chunked file's counts, recorded when its last chunk is in
 	for {
 		b, err := conn.Next(ctx)
 		if err != nil {
@@ -126,38 +127,55 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 		if b == nil {
 			return nil
 		}
-		if b.Hash != "" && loaded[b.Hash] {
+		if b.Seen {
 			st.Skipped++
 			continue
 		}
 		res := r.transform(ds, src, b, version)
-		err = r.store(ctx, src, ds, b, res, st.RunID)
+		file.add(res)
+		err = r.store(ctx, src, ds, b, res, st.RunID, file)
 		res.Release()
 		if err != nil {
 			return fmt.Errorf("%s: %w", b.Locator, err)
 		}
-		if b.Hash != "" {
-			loaded[b.Hash] = true
+		if !b.More {
+			file = fileTotals{}
+			st.Batches++
 		}
-		st.Batches++
 		st.Read += res.Read
 		st.Loaded += res.Loaded
 		st.Quarantined += len(res.Rejects)
+		if b.More && r.Log != nil {
+			r.logf("  %s: 已读 %d 行 (rows so far)", b.Locator, file.read)
+		}
 	}
 }
 
+type fileTotals struct{ read, loaded, quarantined int }
+
+func (f *fileTotals) add(res *dataset.Result) {
+	f.read += res.Read
+	f.loaded += res.Loaded
+	f.quarantined += len(res.Rejects)
+}
+
 func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, b *source.Batch, version uint64) *dataset.Result {
-	if b.Err != nil {
-		// An unreadable batch is quarantined whole, as one row, so it is listed and not lost.
-		return &dataset.Result{Read: 1, Rejects: []dataset.Reject{{Row: 0, Field: "文件", Reason: b.Err.Error(), Raw: b.Raw}}}
+	res := &dataset.Result{}
+	if b.Table != nil {
+		res = ds.Transform(b.Table, dataset.Meta{SourceSystem: src.System, File: b.Locator, Version: version})
 	}
-	return ds.Transform(b.Table, dataset.Meta{SourceSystem: src.System, File: b.Locator, Version: version})
+	if b.Err != nil {
+		// What could not be parsed is quarantined as one row, so it is listed and not lost.
+		res.Read++
+		res.Rejects = append(res.Rejects, dataset.Reject{Row: b.ErrRow, Field: "文件", Reason: b.Err.Error(), Raw: b.Raw})
+	}
+	return res
 }
 
 // store inserts a batch's rows, then its rejects, then commits its checkpoint. A crash before
 // the commit makes the next run read the batch again; facts and quarantine are keyed, so
 // nothing doubles, and a watermark never runs ahead of the data.
-func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, b *source.Batch, res *dataset.Result, runID string) error {
+func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, b *source.Batch, res *dataset.Result, runID string, file fileTotals) error {
 	if _, err := chload.Insert(ctx, r.DB, ds.Table, res.Records); err != nil {
 		return err
 	}
@@ -167,8 +185,8 @@ func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Datase
 	for _, rej := range res.Rejects {
 		r.logf("  隔离 (quarantined) %s 第 %d 行 字段 %s: %s", b.Locator, rej.Row, rej.Field, rej.Reason)
 	}
-	if b.Hash != "" {
-		if err := r.markLoaded(ctx, src.Name, b, res, runID); err != nil {
+	if b.Hash != "" && !b.More {
+		if err := r.markLoaded(ctx, src.Name, b, file, runID); err != nil {
 			return err
 		}
 	}

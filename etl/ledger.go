@@ -84,12 +84,12 @@ func (r *Runner) quarantine(ctx context.Context, src string, b *source.Batch, re
 	return qb.Send()
 }
 
-func (r *Runner) markLoaded(ctx context.Context, src string, b *source.Batch, res *dataset.Result, runID string) error {
+func (r *Runner) markLoaded(ctx context.Context, src string, b *source.Batch, f fileTotals, runID string) error {
 	fb, err := r.DB.PrepareBatch(ctx, "INSERT INTO etl_files (source, sha256, path, size, rows_read, rows_loaded, rows_quarantined, run_id, loaded_at)")
 	if err != nil {
 		return err
 	}
-	if err := fb.Append(src, b.Hash, b.Locator, uint64(b.Size), uint64(res.Read), uint64(res.Loaded), uint64(len(res.Rejects)), runID, r.now()); err != nil {
+	if err := fb.Append(src, b.Hash, b.Locator, uint64(b.Size), uint64(f.read), uint64(f.loaded), uint64(f.quarantined), runID, r.now()); err != nil {
 		return err
 	}
 	return fb.Send()

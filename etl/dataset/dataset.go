@@ -89,41 +89,50 @@ func (r *Result) Release() {
 }
 
 // BatchRows bounds the size of one record batch.
-const BatchRows = 65536
+const BatchRows = 131072
+
+// HeaderScan is how many rows from the top may hold the header (titles stand above it).
+const HeaderScan = 10
 
 // Transform reads every data row of t. Rows that pass go into record batches; the others
 // become rejects, so Read == Loaded + len(Rejects) always.
 func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	res := &Result{}
-	headerAt, colFor, missing := d.findHeader(t)
+	rows := t.Rows
+	if len(t.Head) > 0 {
+		rows = append(append([]source.Row{}, t.Head...), t.Rows...)
+	}
+	headerAt, colFor, missing := d.findHeader(rows)
 	if headerAt < 0 {
 		for _, row := range t.Rows {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "表头", Reason: "找不到表头行 (no header row with the expected columns: " + strings.Join(d.headerWords(), "、") + ")", Raw: row.Raw})
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "表头", Reason: "找不到表头行 (no header row with the expected columns: " + strings.Join(d.headerWords(), "、") + ")", Raw: row.RawText()})
 		}
 		res.Read = len(t.Rows)
 		return res
 	}
-	for i, h := range t.Rows[headerAt].Values {
+	for i, h := range rows[headerAt].Values {
 		if h != "" && colFor[i] < 0 {
 			res.Ignored = append(res.Ignored, h)
 		}
 	}
+	// Data starts after the header, and never inside the repeated head of a chunk.
+	first := max(headerAt+1, len(t.Head))
 	b := newBuilder(d)
 	defer b.release()
 	rec := &Record{d: d, vals: make([]any, len(d.Columns)), Meta: meta}
-	for _, row := range t.Rows[headerAt+1:] {
+	for _, row := range rows[first:] {
 		res.Read++
 		rec.Row = row.Num
 		if len(missing) > 0 {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: missing[0], Reason: "文件缺少必填列 " + strings.Join(missing, "、") + " (missing column)", Raw: row.Raw})
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: missing[0], Reason: "文件缺少必填列 " + strings.Join(missing, "、") + " (missing column)", Raw: row.RawText()})
 			continue
 		}
 		if row.Values == nil {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "行", Reason: "无法解析的记录 (unparsable record)", Raw: row.Raw})
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "行", Reason: "无法解析的记录 (unparsable record)", Raw: row.RawText()})
 			continue
 		}
 		if err := d.parseRow(rec, row, colFor); err != nil {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: err.field, Reason: err.reason, Raw: row.Raw})
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: err.field, Reason: err.reason, Raw: row.RawText()})
 			continue
 		}
 		b.append(rec.vals)
@@ -140,12 +149,11 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 
 // findHeader returns the index of the header row among the first rows (titles may sit above
 // it), the column index for each cell of it, and the required columns the file lacks.
-func (d *Dataset) findHeader(t *source.Table) (int, []int, []string) {
-	const scan = 10
+func (d *Dataset) findHeader(rows []source.Row) (int, []int, []string) {
 	best, bestHits := -1, 0
 	var bestMap []int
-	for i := 0; i < len(t.Rows) && i < scan; i++ {
-		colFor, hits := d.matchHeader(t.Rows[i].Values)
+	for i := 0; i < len(rows) && i < HeaderScan; i++ {
+		colFor, hits := d.matchHeader(rows[i].Values)
 		if hits > bestHits {
 			best, bestHits, bestMap = i, hits, colFor
 		}

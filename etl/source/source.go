@@ -6,6 +6,8 @@ package source
 
 import (
 	"context"
+	"encoding/csv"
+	"strings"
 	"time"
 )
 
@@ -17,10 +19,26 @@ type Row struct {
 }
 
 // Table is a batch's rows. The header is one of the first rows; titles may stand above it.
+// A file read in chunks repeats its first rows in Head for every chunk after the first, so
+// each chunk can find its header; Head rows are never data.
 type Table struct {
 	Path     string // file path or other locator
 	Encoding string
+	Head     []Row
 	Rows     []Row
+}
+
+// RawText is the row as the source gave it; for CSV read in chunks it is rebuilt from the
+// values only when needed (for a quarantined row), so the fast path does not pay for it.
+func (r Row) RawText() string {
+	if r.Raw != "" || r.Values == nil {
+		return r.Raw
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.Write(r.Values)
+	w.Flush()
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // Cursor is an incremental source's position: the last (updated_at, id) loaded. Ordering by
@@ -41,12 +59,19 @@ type Batch struct {
 	Locator string // what a person needs to find the rows again: file path, URL, table
 	Hash    string // content hash, for sources loaded once per content (files); else empty
 	Size    int64
+	// More says further batches of the same content follow (a large file read in chunks):
+	// the content counts as loaded only after its last batch.
+	More bool
+	// Seen marks content loaded by an earlier run; the batch carries no rows.
+	Seen bool
 	// Cursor, when set, is stored as the source's watermark after the batch is loaded.
 	Cursor *Cursor
-	// Err marks a batch the connector could not parse at all (an unreadable file); the runner
-	// quarantines its raw text as one row instead of failing the run.
-	Err error
-	Raw string
+	// Err marks what the connector could not parse (an unreadable file, or the rest of a file
+	// after a broken line at ErrRow); the runner loads the Table's rows, if any, and quarantines
+	// Raw as one more row instead of failing the run.
+	Err    error
+	ErrRow int
+	Raw    string
 }
 
 // Connector yields batches. Next returns (nil, nil) when there is nothing more.
