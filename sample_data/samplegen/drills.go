@@ -314,13 +314,7 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 	var ds []*drill
 	for range n {
 		d := &drill{date: seasonalDate(r, from, to, drillMonthWeights)}
-		if wd := d.date.Weekday(); (wd == time.Saturday || wd == time.Sunday) && chance(r, 0.85) {
-			// Most drills happen on working days; move to the next Monday
-			// unless that leaves the year.
-			if next := d.date.AddDate(0, 0, (8-int(wd))%7); !next.After(to) {
-				d.date = next
-			}
-		}
+		d.date = workday(r, d.date, to)
 		org := pick(r, []string{"企业", "部门", "镇街", "园区"}, []float64{85, 6, 5, 4})
 		if org == "园区" && len(townParks) == 0 {
 			org = "镇街"

@@ -249,6 +249,18 @@ func seasonalDate(r *rand.Rand, from, to time.Time, w [12]float64) time.Time {
 	return randDate(r, from, to)
 }
 
+// workday moves most weekend dates to the next Monday (unless that passes
+// to): offices work Monday to Friday, with some weekend duty.
+func workday(r *rand.Rand, d, to time.Time) time.Time {
+	wd := d.Weekday()
+	if (wd == time.Saturday || wd == time.Sunday) && chance(r, 0.85) {
+		if next := d.AddDate(0, 0, (8-int(wd))%7); !next.After(to) {
+			return next
+		}
+	}
+	return d
+}
+
 func maxOf(xs []float64) float64 {
 	m := xs[0]
 	for _, x := range xs[1:] {

@@ -3,6 +3,7 @@ package samplegen
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -717,5 +718,107 @@ func TestMineMonthly(t *testing.T) {
 	}
 	if high != 3 {
 		t.Errorf("%d mines at ≥90%% intelligent in 2025-12, want 3 (one lags)", high)
+	}
+}
+
+// --- hazards --------------------------------------------------------------------
+
+func readJSONLines[T any](t *testing.T, path string) []T {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []T
+	for i, line := range bytes.Split(bytes.TrimRight(b, "\n"), []byte("\n")) {
+		var v T
+		d := json.NewDecoder(bytes.NewReader(line))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&v); err != nil {
+			t.Fatalf("%s line %d: %v", path, i+1, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestHazards(t *testing.T) {
+	dir, _ := fresh(t)
+	hs := readJSONLines[hazardJSON](t, filepath.Join(dir, "hazards/hazards.jsonl"))
+	evs := readJSONLines[hazardEventJSON](t, filepath.Join(dir, "hazards/hazard_events.jsonl"))
+	reg := readRegistry(t, dir)
+	towns := map[string]bool{}
+	for _, tw := range refdata.Towns() {
+		towns[tw.Name] = true
+	}
+	ids := map[string]bool{}
+	newMajor := map[string]int{}
+	legacy, openEnd2024 := 0, 0
+	for _, h := range hs {
+		if ids[h.HazardID] {
+			t.Errorf("hazard id %s twice", h.HazardID)
+		}
+		ids[h.HazardID] = true
+		if _, ok := reg[h.USCC]; !ok {
+			t.Errorf("%s: USCC %s not in the registry", h.HazardID, h.USCC)
+		}
+		if !towns[h.Town] {
+			t.Errorf("%s: town %s", h.HazardID, h.Town)
+		}
+		if h.Level == "重大" {
+			newMajor[h.FoundDate[:4]]++
+			if h.StdClause == "" {
+				t.Errorf("%s: 重大 without std_clause", h.HazardID)
+			}
+			if h.FoundDate <= "2023-12-31" && (h.ClosedDate == nil || *h.ClosedDate > "2023-12-31") {
+				legacy++
+				if h.ClosedDate == nil || *h.ClosedDate > "2024-12-31" {
+					openEnd2024++
+				}
+			}
+		}
+		if (h.Status == "已销号") != (h.ClosedDate != nil) {
+			t.Errorf("%s: status %s with closed_date %v", h.HazardID, h.Status, h.ClosedDate)
+		}
+		if h.FoundDate > "2026-11-30" || h.UpdatedAt[len(h.UpdatedAt)-6:] != "+08:00" {
+			t.Errorf("%s: found %s updated %s", h.HazardID, h.FoundDate, h.UpdatedAt)
+		}
+	}
+	t.Logf("%d hazards, %d events; new 重大 by year %v; 2023 legacy stock %d, open at 2024-12-31 %d", len(hs), len(evs), newMajor, legacy, openEnd2024)
+	if legacy < 8 || legacy > 14 {
+		t.Errorf("2023 legacy stock %d, want about 8–10", legacy)
+	}
+	if openEnd2024 < 1 || openEnd2024 > 3 {
+		t.Errorf("%d legacy hazards open at the end of 2024, want a couple", openEnd2024)
+	}
+	if newMajor["2025"] >= newMajor["2024"] {
+		t.Errorf("new 重大 hazards did not fall in 2025: %v", newMajor)
+	}
+	last := ""
+	for _, e := range evs {
+		if !ids[e.HazardID] {
+			t.Errorf("event for unknown hazard %s", e.HazardID)
+		}
+		if e.EventTime < last {
+			t.Errorf("events out of time order at %s", e.EventTime)
+		}
+		last = e.EventTime
+	}
+	kinds := map[string]int{}
+	for _, tp := range readTraps(t, dir) {
+		if tp.File != "hazards/hazards.jsonl" {
+			continue
+		}
+		kinds[tp.Kind]++
+		h := hs[tp.Row-1]
+		if h.HazardID != tp.Key {
+			t.Errorf("trap %s points at line %d, which holds %s", tp.Key, tp.Row, h.HazardID)
+		}
+		if tp.Kind == "closed_before_found" && (h.ClosedDate == nil || *h.ClosedDate >= h.FoundDate) {
+			t.Errorf("%s is not closed before found", h.HazardID)
+		}
+	}
+	if kinds["closed_before_found"] < 3 || kinds["duplicate_across_channels"] < 3 {
+		t.Errorf("hazard traps %v", kinds)
 	}
 }

@@ -1,6 +1,5 @@
 package samplegen
 
-func (g *gen) hazards() error     { return nil }
 func (g *gen) enforcement() error { return nil }
 func (g *gen) training() error    { return nil }
 func (g *gen) reports() error     { return nil }
