@@ -16,7 +16,7 @@ func Drills(ents Enterprises) *Dataset {
 			{Name: "organizer_kind", Kind: String, Headers: []string{"组织方", "组织单位类型", "organizer"}, Required: true, Parse: oneOf("企业", "部门", "镇街", "园区")},
 			{Name: "enterprise_id", Kind: String, Headers: []string{"统一社会信用代码", "社会信用代码", "uscc"}},
 			{Name: "enterprise_name", Kind: String, Headers: []string{"单位名称", "企业名称"}},
-			{Name: "town_code", Kind: String, Headers: []string{"所属镇街", "镇街", "town"}, Required: true, Parse: parseTown},
+			{Name: "town_code", Kind: String, Headers: []string{"所属镇街", "镇街", "town"}, Required: true, Parse: parsePlace},
 			{Name: "territorial_unit", Kind: String},
 			{Name: "industry_code", Kind: String},
 			{Name: "drill_date", Kind: Date, Headers: []string{"演练日期", "演练时间", "drill_date"}, Required: true},

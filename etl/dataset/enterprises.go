@@ -27,9 +27,10 @@ func parseUSCC(s string) (any, error) {
 
 func quote(s string) string { return "“" + s + "”" }
 
-func parseTown(s string) (any, error) { return normalize.Town(s) }
-func parsePark(s string) (any, error) { return normalize.Park(s) }
-func parseDept(s string) (any, error) { return normalize.Dept(s) }
+func parseTown(s string) (any, error)  { return normalize.Town(s) }
+func parsePlace(s string) (any, error) { return normalize.Place(s) }
+func parsePark(s string) (any, error)  { return normalize.Park(s) }
+func parseDept(s string) (any, error)  { return normalize.Dept(s) }
 func oneOf(words ...string) func(string) (any, error) {
 	return func(s string) (any, error) { return normalize.OneOf(s, words...) }
 }

@@ -76,3 +76,22 @@ func Industry(s string) (refdata.Industry, error) {
 	}
 	return refdata.Industry{}, fmt.Errorf("未知行业类别 %q (unknown industry)", s)
 }
+
+// Place maps what a town column holds to a town code. Units inside a park often write the
+// park there; the park's town is then the town.
+func Place(s string) (string, error) {
+	town, err := Town(s)
+	if err == nil {
+		return town, nil
+	}
+	park, perr := Park(s)
+	if perr != nil || park == "" {
+		return "", err
+	}
+	for _, p := range refdata.Parks() {
+		if p.Code == park {
+			return p.TownCode, nil
+		}
+	}
+	return "", err
+}

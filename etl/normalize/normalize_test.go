@@ -53,6 +53,13 @@ func TestTownAliases(t *testing.T) {
 			t.Errorf("Town(%q) = %q, %v; want %q", s, got, err, want)
 		}
 	}
+	// A park in the town column resolves to the park's town (兖州工业园区 lies in 大安镇).
+	if got, err := Place("兖州工业园区"); err != nil || got != "370812101" {
+		t.Errorf("Place(兖州工业园区) = %q, %v; want 370812101", got, err)
+	}
+	if got, err := Place("鼓楼街道办事处"); err != nil || got != "370812001" {
+		t.Errorf("Place(鼓楼街道办事处) = %q, %v", got, err)
+	}
 	// 黄屯街道 belongs to 济宁高新区, not to this district.
 	if _, err := Town("黄屯街道"); err == nil {
 		t.Error("Town(黄屯街道) accepted a town of another district")

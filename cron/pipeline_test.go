@@ -1,0 +1,132 @@
+package cron_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"safetydw/cron"
+	"safetydw/etl"
+	"safetydw/queries"
+	"safetydw/warehouse"
+	"safetydw/warehouse/warehousetest"
+)
+
+// TestSamplePipeline runs every step on the committed sample set, as `make demo` does.
+func TestSamplePipeline(t *testing.T) {
+	ctx := context.Background()
+	db := warehousetest.Empty(t)
+	sources, err := etl.LoadSources("../sample_data/sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	echarts := filepath.Join("..", "var", "echarts", "package", "dist", "echarts.min.js")
+	if _, err := os.Stat(echarts); err != nil {
+		t.Fatalf("%v: run `make assets` first", err)
+	}
+	p := &cron.Pipeline{DB: db, DropDir: "../sample_data", Sources: sources, OutDir: t.TempDir() + "/out", EChartsJS: echarts}
+	index, err := p.RunAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(index); err != nil {
+		t.Fatalf("index page: %v", err)
+	}
+
+	// Counted by hand with etl/testdata/handcount_sibu.py, independently of the Go code:
+	// enterprise drills and 四不 drills per year in sample_data/drills.
+	want := map[int][2]float64{2023: {259, 1014}, 2024: {426, 1025}, 2025: {541, 1040}, 2026: {608, 816}}
+	vals, err := queries.Values(ctx, db, "sibu_drill_share", "year", "district")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vals) != len(want) {
+		t.Fatalf("district shares for %d years, want %d: %+v", len(vals), len(want), vals)
+	}
+	for _, v := range vals {
+		w := want[v.PeriodStart.Year()]
+		if v.Numerator != w[0] || v.Denominator != w[1] || v.Value != 100*w[0]/w[1] {
+			t.Errorf("%d: %v/%v = %.4f%%, want %v/%v", v.PeriodStart.Year(), v.Numerator, v.Denominator, v.Value, w[0], w[1])
+		}
+	}
+
+	// Exactly the rows the generator planted as bad are quarantined, no more, no fewer.
+	wantQ := quarantineTraps(t, "../sample_data/traps.csv")
+	rows, err := db.Query(ctx, "SELECT locator, row_num FROM etl_quarantine FINAL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotQ := map[string]bool{}
+	for rows.Next() {
+		var file string
+		var row uint32
+		if err := rows.Scan(&file, &row); err != nil {
+			t.Fatal(err)
+		}
+		gotQ[fmt.Sprintf("%s:%d", file, row)] = true
+	}
+	rows.Close()
+	for k := range wantQ {
+		if !gotQ[k] {
+			t.Errorf("trap %s was not quarantined", k)
+		}
+	}
+	for k := range gotQ {
+		if !wantQ[k] {
+			t.Errorf("%s was quarantined but is not a planted trap", k)
+		}
+	}
+
+	// A second demo leaves every table as it was, but for the run ledger.
+	before := counts(t, db)
+	if _, err := p.RunAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := counts(t, db)
+	for table, n := range before {
+		if table != "etl_runs" && after[table] != n {
+			t.Errorf("%s: %d rows after the first demo, %d after the second", table, n, after[table])
+		}
+	}
+}
+
+func quarantineTraps(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]bool{}
+	for _, r := range recs[1:] {
+		if r[4] == "quarantine" {
+			m[r[0]+":"+r[1]] = true
+		}
+	}
+	return m
+}
+
+func counts(t *testing.T, db *warehouse.DB) map[string]uint64 {
+	t.Helper()
+	tables, err := db.Tables(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]uint64{}
+	for _, table := range tables {
+		var n uint64
+		if err := db.QueryRow(context.Background(), "SELECT count() FROM "+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		m[table] = n
+	}
+	return m
+}
+
