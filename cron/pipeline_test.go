@@ -129,4 +129,3 @@ func counts(t *testing.T, db *warehouse.DB) map[string]uint64 {
 	}
 	return m
 }
-
