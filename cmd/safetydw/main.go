@@ -93,6 +93,7 @@ func dashboardsCmd() *cobra.Command {
 		}
 		return err
 	}))
+	c.AddCommand(screenshotCmd())
 	return c
 }
 
