@@ -66,7 +66,7 @@ func drillPage(ctx context.Context, db *warehouse.DB) ([]section, error) {
 		goal, verdict := "—", "—"
 		if t, ok := byYear[y]; ok && t.Threshold != nil {
 			line[i] = opts.LineData{Value: *t.Threshold}
-			goal = t.Comparator + " " + pct(*t.Threshold)
+			goal = goalText(t)
 			if have {
 				if met, _ := t.Met(v.Value); met {
 					verdict = "达标"
@@ -86,12 +86,20 @@ func drillPage(ctx context.Context, db *warehouse.DB) ([]section, error) {
 	trend.SetGlobalOptions(chartOpts("sibu_by_year", "全区企业“四不”演练占比", "柱：实际占比　折线：方案目标")...)
 	trend.SetXAxis(labels).AddSeries("实际占比", bars, charts.WithLabelOpts(percentLabel()))
 	goalLine := charts.NewLine()
-	goalLine.SetXAxis(labels).AddSeries("方案目标", line, charts.WithLineChartOpts(opts.LineChart{Step: "middle"}))
+	goalLine.SetXAxis(labels).AddSeries("方案目标", line,
+		charts.WithLineStyleOpts(opts.LineStyle{Color: "#d32f2f", Type: "dashed", Width: 2}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: "#d32f2f"}))
 	trend.Overlap(goalLine)
 
+	note := "口径：企业组织的演练中同时满足“不提前通知、不设定脚本、不预设场景、不预设地点”的比例，按演练次数计；2026年起分母不含综合演练。目标值取自目标库 " + targetIDs(targets) + "。"
+	for _, t := range targets {
+		if t.Assumed {
+			note += fmt.Sprintf(" %d年目标值为本系统的假设口径（%s），待区安委会办公室确认。", t.PeriodYear, t.ID)
+		}
+	}
 	secs := []section{{
 		Heading: "全区年度趋势",
-		Note:    "口径：企业组织的演练中同时满足“不提前通知、不设定脚本、不预设场景、不预设地点”的比例，按演练次数计；2026年起分母不含综合演练。目标值取自目标库 " + targetIDs(targets) + "。",
+		Note:    note,
 		Charts:  []template.HTML{snippet(trend)},
 		Table:   tbl,
 	}}
@@ -109,23 +117,25 @@ func drillPage(ctx context.Context, db *warehouse.DB) ([]section, error) {
 				continue
 			}
 			names = append(names, v.DimName)
-			data = append(data, opts.BarData{Value: round1(v.Value)})
+			bar := opts.BarData{Value: round1(v.Value)}
 			if met, _ := t.Met(v.Value); !met {
 				below++
+				bar.ItemStyle = &opts.ItemStyle{Color: belowColor}
 			}
+			data = append(data, bar)
 		}
 		if len(names) == 0 {
 			continue
 		}
 		c := charts.NewBar()
-		c.SetGlobalOptions(chartOpts(fmt.Sprintf("sibu_towns_%d", y), fmt.Sprintf("%d年各镇街企业“四不”演练占比", y), "红线：方案目标 "+pct(*t.Threshold))...)
+		c.SetGlobalOptions(chartOpts(fmt.Sprintf("sibu_towns_%d", y), fmt.Sprintf("%d年各镇街企业“四不”演练占比", y), "红色虚线：方案目标 "+goalText(t)+"；红色柱：未达标")...)
 		c.SetXAxis(names).AddSeries("实际占比", data,
 			charts.WithLabelOpts(percentLabel()),
 			charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{Name: "目标", YAxis: *t.Threshold}),
 			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Color: "#d32f2f", Type: "dashed", Width: 2}}),
 		)
 		secs = append(secs, section{
-			Heading: fmt.Sprintf("%d年分镇街（目标 %s %s，%d 个镇街未达标）", y, t.Comparator, pct(*t.Threshold), below),
+			Heading: fmt.Sprintf("%d年分镇街（目标 %s，%d 个镇街未达标）", y, goalText(t), below),
 			Charts:  []template.HTML{snippet(c)},
 		})
 	}
@@ -141,8 +151,26 @@ func chartOpts(id, title, subtitle string) []charts.GlobalOpts {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "5%"}),
 		charts.WithYAxisOpts(opts.YAxis{Name: "占比（%）", Min: 0, Max: 100}),
+		// Every town's name under its bar; room above the grid keeps the axis name off the subtitle.
+		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+		charts.WithGridOpts(opts.Grid{Top: "90", Left: "60", Right: "90"}),
 		charts.WithAnimation(false),
 	}
+}
+
+const belowColor = "#e57373"
+
+// goalText shows a target as readers write it (≥ 40.0%), marking assumed thresholds.
+func goalText(t queries.Target) string {
+	if t.Threshold == nil {
+		return "—"
+	}
+	sign := map[string]string{">=": "≥", "<=": "≤", "=": "="}[t.Comparator]
+	s := sign + " " + pct(*t.Threshold)
+	if t.Assumed {
+		s += "（假设）"
+	}
+	return s
 }
 
 func percentLabel() opts.Label {

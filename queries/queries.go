@@ -178,6 +178,7 @@ type Target struct {
 	Quote      string
 	Comparator string
 	Threshold  *float64
+	Assumed    bool // threshold not written in the seed
 	Unit       string
 	Deadline   *time.Time
 	PeriodYear int
@@ -187,7 +188,7 @@ type Target struct {
 // Targets returns the targets a metric measures, ordered by period year.
 func Targets(ctx context.Context, db *warehouse.DB, metricID string) ([]Target, error) {
 	rows, err := db.Query(ctx, `
-		SELECT target_id, quote, comparator, threshold, unit, deadline, period_year, assumption
+		SELECT target_id, quote, comparator, threshold, threshold_assumed, unit, deadline, period_year, assumption
 		FROM ref_target WHERE metric_id = ? ORDER BY period_year, target_id`, metricID)
 	if err != nil {
 		return nil, err
@@ -197,10 +198,11 @@ func Targets(ctx context.Context, db *warehouse.DB, metricID string) ([]Target, 
 	for rows.Next() {
 		var t Target
 		var year uint16
-		if err := rows.Scan(&t.ID, &t.Quote, &t.Comparator, &t.Threshold, &t.Unit, &t.Deadline, &year, &t.Assumption); err != nil {
+		var assumed uint8
+		if err := rows.Scan(&t.ID, &t.Quote, &t.Comparator, &t.Threshold, &assumed, &t.Unit, &t.Deadline, &year, &t.Assumption); err != nil {
 			return nil, err
 		}
-		t.PeriodYear = int(year)
+		t.PeriodYear, t.Assumed = int(year), assumed == 1
 		out = append(out, t)
 	}
 	return out, rows.Err()

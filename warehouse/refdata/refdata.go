@@ -70,6 +70,7 @@ type Target struct {
 	SeedLine                          int
 	Kind, Quote, MetricID, Comparator string
 	Threshold                         *float64
+	ThresholdAssumed                  bool // the number is our reading, not written in the seed
 	Unit                              string
 	Deadline                          string // YYYY-MM-DD or ""
 	PeriodYear                        int    // 0 if none
@@ -361,7 +362,7 @@ func parseAliases() ([]Alias, error) {
 
 func parseTargets() ([]Target, error) {
 	t, err := readTable("targets.csv", "target_id", "section", "seed_line", "kind", "quote", "metric_id",
-		"comparator", "threshold", "unit", "deadline", "period_year", "period_type", "assumption")
+		"comparator", "threshold", "threshold_assumed", "unit", "deadline", "period_year", "period_type", "assumption")
 	if err != nil {
 		return nil, err
 	}
@@ -379,14 +380,14 @@ func parseTargets() ([]Target, error) {
 			}
 			thr = &f
 		}
-		py, err := t.atoi(i, "period_year", r[10], true)
+		py, err := t.atoi(i, "period_year", r[11], true)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, Target{
 			ID: r[0], Section: r[1], SeedLine: line, Kind: r[3], Quote: r[4], MetricID: r[5],
-			Comparator: r[6], Threshold: thr, Unit: r[8], Deadline: r[9], PeriodYear: py,
-			PeriodType: r[11], Assumption: r[12],
+			Comparator: r[6], Threshold: thr, ThresholdAssumed: r[8] == "1", Unit: r[9], Deadline: r[10], PeriodYear: py,
+			PeriodType: r[12], Assumption: r[13],
 		})
 	}
 	return out, nil
