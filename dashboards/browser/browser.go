@@ -193,8 +193,10 @@ func (b *Browser) CheckPage(ctx context.Context, url string) (Report, error) {
 		failed  []FailedRequest
 		urls    = map[network.RequestID]string{}
 	)
-	// Listen-style callbacks run in order on the tab's reader, so once a later command
-	// returns, every event before its reply has been recorded (stack-notes E, API.md 28).
+	// A WithListener func runs in order on the tab's reader goroutine, from the tab's first
+	// event: once a later command returns, every event sent before its reply is recorded.
+	// The Events/Console iterators queue on another goroutine and give no such guarantee
+	// (chromedp docs/API.md, examples 28 and 30).
 	listener := func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
