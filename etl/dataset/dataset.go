@@ -7,13 +7,9 @@ package dataset
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
-	"safetydw/etl/normalize"
 	"safetydw/etl/source"
 )
 
@@ -24,10 +20,12 @@ const (
 	String Kind = iota
 	Date
 	NullableDate
+	DateTime // timestamp in seconds; text without a zone is China time
 	UInt8
 	UInt16
 	UInt32
 	UInt64
+	Float32
 	Float64
 )
 
@@ -38,7 +36,8 @@ type Column struct {
 	Headers  []string // header words source files use; none means Finish derives the value
 	Required bool     // an empty cell is an error
 	// Parse overrides the default parser of the kind. It returns a value of the kind's Go type
-	// (string, time.Time, *time.Time, uint8, uint16, uint32, uint64, float64).
+	// (string, time.Time, *time.Time, time.Time for DateTime, uint8, uint16, uint32, uint64,
+	// float32, float64). It also sees empty cells of optional columns.
 	Parse func(string) (any, error)
 }
 
@@ -119,7 +118,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	first := max(headerAt+1, len(t.Head))
 	b := newBuilder(d)
 	defer b.release()
-	rec := &Record{d: d, vals: make([]any, len(d.Columns)), Meta: meta}
+	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), Meta: meta}
 	for _, row := range rows[first:] {
 		res.Read++
 		rec.Row = row.Num
@@ -135,7 +134,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: err.field, Reason: err.reason, Raw: row.RawText()})
 			continue
 		}
-		b.append(rec.vals)
+		b.append(rec.cells)
 		res.Loaded++
 		if b.rows == BatchRows {
 			res.Records = append(res.Records, b.flush())
@@ -210,36 +209,54 @@ func (d *Dataset) headerWords() []string {
 type fieldError struct{ field, reason string }
 
 func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int) *fieldError {
-	cells := make([]string, len(d.Columns))
-	seen := make([]bool, len(d.Columns))
-	for i, v := range row.Values {
-		if i < len(colFor) && colFor[i] >= 0 {
-			cells[colFor[i]] = v
-			seen[colFor[i]] = true
-		}
+	for i := range rec.cells {
+		rec.cells[i] = cell{}
 	}
-	for i, c := range d.Columns {
-		if len(c.Headers) == 0 {
-			rec.vals[i] = zero(c.Kind)
+	filled := rec.filled[:0]
+	for i, v := range row.Values {
+		if i >= len(colFor) || colFor[i] < 0 {
 			continue
 		}
-		s := cells[i]
-		if s == "" && c.Required {
-			return &fieldError{c.Headers[0], "必填项为空 (required value is empty)"}
+		j := colFor[i]
+		c := &d.Columns[j]
+		if v == "" {
+			continue // checked below with the columns the row lacks
 		}
-		parse := c.Parse
-		if parse == nil {
-			parse = defaultParser(c.Kind)
+		var err error
+		if c.Parse != nil {
+			var x any
+			if x, err = c.Parse(v); err == nil {
+				rec.cells[j], err = fromAny(c.Kind, x)
+			}
+		} else {
+			rec.cells[j], err = parseCell(c.Kind, v)
 		}
-		if s == "" && !c.Required && c.Kind != UInt8 {
-			rec.vals[i] = zero(c.Kind)
-			continue
-		}
-		v, err := parse(s)
 		if err != nil {
 			return &fieldError{c.Headers[0], err.Error()}
 		}
-		rec.vals[i] = v
+		filled = append(filled, j)
+	}
+	rec.filled = filled
+	for j := range d.Columns {
+		c := &d.Columns[j]
+		if len(c.Headers) == 0 || rec.isFilled(j) {
+			continue
+		}
+		if c.Required {
+			return &fieldError{c.Headers[0], "必填项为空 (required value is empty)"}
+		}
+		if c.Parse != nil {
+			// An empty cell still goes through a custom parser, which may reject it or map it.
+			x, err := c.Parse("")
+			if err == nil {
+				rec.cells[j], err = fromAny(c.Kind, x)
+			}
+			if err != nil {
+				return &fieldError{c.Headers[0], err.Error()}
+			}
+		} else if c.Kind == NullableDate {
+			rec.cells[j].null = true
+		}
 	}
 	if d.Finish != nil {
 		if err := d.Finish(rec); err != nil {
@@ -257,67 +274,22 @@ type FieldError struct{ Field, Reason string }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
 
-func defaultParser(k Kind) func(string) (any, error) {
-	switch k {
-	case Date:
-		return func(s string) (any, error) { return normalize.Date(s) }
-	case NullableDate:
-		return func(s string) (any, error) {
-			t, err := normalize.Date(s)
-			if err != nil {
-				return nil, err
-			}
-			return &t, nil
-		}
-	case UInt8:
-		return func(s string) (any, error) { return normalize.Flag(s) }
-	case UInt16:
-		return func(s string) (any, error) {
-			n, err := normalize.Count(s)
-			if err == nil && n > 65535 {
-				err = fmt.Errorf("数值过大 %q (too large)", s)
-			}
-			return uint16(n), err
-		}
-	case UInt32:
-		return func(s string) (any, error) { return normalize.Count(s) }
-	case UInt64:
-		return func(s string) (any, error) {
-			n, err := normalize.Count(s)
-			return uint64(n), err
-		}
-	case Float64:
-		return func(s string) (any, error) { return normalize.Number(s) }
-	}
-	return func(s string) (any, error) { return s, nil }
-}
-
-func zero(k Kind) any {
-	switch k {
-	case Date:
-		return time.Time{}
-	case NullableDate:
-		return (*time.Time)(nil)
-	case UInt8:
-		return uint8(0)
-	case UInt16:
-		return uint16(0)
-	case UInt32:
-		return uint32(0)
-	case UInt64:
-		return uint64(0)
-	case Float64:
-		return float64(0)
-	}
-	return ""
-}
-
 // Record is the row being built; Finish reads and sets its columns by name.
 type Record struct {
-	d    *Dataset
-	vals []any
-	Row  int
-	Meta Meta
+	d      *Dataset
+	cells  []cell
+	filled []int
+	Row    int
+	Meta   Meta
+}
+
+func (r *Record) isFilled(j int) bool {
+	for _, f := range r.filled {
+		if f == j {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *Record) index(name string) int {
@@ -329,85 +301,21 @@ func (r *Record) index(name string) int {
 	panic("dataset " + r.d.Name + " has no column " + name)
 }
 
-// Get returns the parsed value of a column.
-func (r *Record) Get(name string) any { return r.vals[r.index(name)] }
+// Get returns the parsed value of a column as the Go type of its kind.
+func (r *Record) Get(name string) any {
+	i := r.index(name)
+	return r.cells[i].value(r.d.Columns[i].Kind)
+}
 
 // Str returns a string column.
-func (r *Record) Str(name string) string { return r.vals[r.index(name)].(string) }
+func (r *Record) Str(name string) string { return r.cells[r.index(name)].s }
 
 // Set replaces the value of a column; the value must have the Go type of the column's kind.
-func (r *Record) Set(name string, v any) { r.vals[r.index(name)] = v }
-
-// Schema is the Arrow schema of the dataset's record batches.
-func (d *Dataset) Schema() *arrow.Schema {
-	fields := make([]arrow.Field, len(d.Columns))
-	for i, c := range d.Columns {
-		fields[i] = arrow.Field{Name: c.Name, Type: arrowType(c.Kind), Nullable: c.Kind == NullableDate}
+func (r *Record) Set(name string, v any) {
+	i := r.index(name)
+	c, err := fromAny(r.d.Columns[i].Kind, v)
+	if err != nil {
+		panic(fmt.Sprintf("dataset %s column %s: %v", r.d.Name, name, err))
 	}
-	return arrow.NewSchema(fields, nil)
+	r.cells[i] = c
 }
-
-func arrowType(k Kind) arrow.DataType {
-	switch k {
-	case Date, NullableDate:
-		return arrow.FixedWidthTypes.Date32
-	case UInt8:
-		return arrow.PrimitiveTypes.Uint8
-	case UInt16:
-		return arrow.PrimitiveTypes.Uint16
-	case UInt32:
-		return arrow.PrimitiveTypes.Uint32
-	case UInt64:
-		return arrow.PrimitiveTypes.Uint64
-	case Float64:
-		return arrow.PrimitiveTypes.Float64
-	}
-	return arrow.BinaryTypes.String
-}
-
-type builder struct {
-	rb   *array.RecordBuilder
-	rows int
-}
-
-func newBuilder(d *Dataset) *builder {
-	return &builder{rb: array.NewRecordBuilder(memory.DefaultAllocator, d.Schema())}
-}
-
-func (b *builder) append(vals []any) {
-	for i, v := range vals {
-		switch fb := b.rb.Field(i).(type) {
-		case *array.StringBuilder:
-			fb.Append(v.(string))
-		case *array.Date32Builder:
-			switch t := v.(type) {
-			case time.Time:
-				fb.Append(arrow.Date32FromTime(t))
-			case *time.Time:
-				if t == nil {
-					fb.AppendNull()
-				} else {
-					fb.Append(arrow.Date32FromTime(*t))
-				}
-			}
-		case *array.Uint8Builder:
-			fb.Append(v.(uint8))
-		case *array.Uint16Builder:
-			fb.Append(v.(uint16))
-		case *array.Uint32Builder:
-			fb.Append(v.(uint32))
-		case *array.Uint64Builder:
-			fb.Append(v.(uint64))
-		case *array.Float64Builder:
-			fb.Append(v.(float64))
-		}
-	}
-	b.rows++
-}
-
-func (b *builder) flush() arrow.RecordBatch {
-	b.rows = 0
-	return b.rb.NewRecordBatch()
-}
-
-func (b *builder) release() { b.rb.Release() }

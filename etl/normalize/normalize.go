@@ -120,9 +120,15 @@ func Number(s string) (float64, error) {
 	return f, nil
 }
 
+var separators = strings.NewReplacer(",", "", "，", "", " ", "", "\u00a0", "")
+
+// cleanNumber drops thousands separators; most cells have none, and then cost nothing.
 func cleanNumber(s string) string {
-	r := strings.NewReplacer(",", "", "，", "", " ", "", "\u00a0", "")
-	return r.Replace(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, ", ，\u00a0") {
+		return separators.Replace(s)
+	}
+	return s
 }
 
 // OneOf checks a value against the allowed words of a code list.

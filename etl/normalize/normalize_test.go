@@ -65,3 +65,20 @@ func TestTownAliases(t *testing.T) {
 		t.Error("Town(黄屯街道) accepted a town of another district")
 	}
 }
+
+func TestUnixSeconds(t *testing.T) {
+	// 2026-11-28 10:05:00 in China is 02:05:00 UTC: 1795831500 (date -d '2026-11-28 02:05:00 UTC' +%s).
+	for _, s := range []string{"2026-11-28 10:05:00", "2026-11-28T10:05:00", "2026-11-28T10:05:00+08:00", "2026-11-28T02:05:00Z"} {
+		if got, err := UnixSeconds(s); err != nil || got != 1795831500 {
+			t.Errorf("UnixSeconds(%q) = %d, %v; want 1795831500", s, got, err)
+		}
+	}
+	if got, _ := UnixSeconds("2024-02-29 00:00:00"); got != 1709136000 { // leap day, 2024-02-28T16:00Z
+		t.Errorf("leap day = %d, want 1709136000", got)
+	}
+	for _, s := range []string{"2025-02-29 00:00:00", "2026-11-28 24:00:00", "2026-13-01 00:00:00", "昨天"} {
+		if _, err := UnixSeconds(s); err == nil {
+			t.Errorf("UnixSeconds(%q) accepted", s)
+		}
+	}
+}
