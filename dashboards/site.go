@@ -65,7 +65,7 @@ var pages = []builder{
 
 // Build writes the site into outDir. It builds into a sibling folder and swaps it in at the
 // end, so a failed build leaves the previous site as it was.
-func Build(ctx context.Context, db *warehouse.DB, outDir, echartsJS string, now time.Time) ([]string, error) {
+func Build(ctx context.Context, db *warehouse.DB, outDir, echartsJS string, now time.Time) (written []string, err error) {
 	js, err := os.ReadFile(echartsJS)
 	if err != nil {
 		return nil, fmt.Errorf("%w\n  ECharts is fetched from npm by `make assets` (未找到 ECharts，请先运行 make assets)", err)
@@ -74,6 +74,11 @@ func Build(ctx context.Context, db *warehouse.DB, outDir, echartsJS string, now 
 	if err := os.RemoveAll(tmp); err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
 	if err := os.MkdirAll(filepath.Join(tmp, "assets"), 0o755); err != nil {
 		return nil, err
 	}
@@ -85,7 +90,7 @@ func Build(ctx context.Context, db *warehouse.DB, outDir, echartsJS string, now 
 	for _, b := range pages {
 		all = append(all, b.Page)
 	}
-	written := []string{"index.html"}
+	written = []string{"index.html"}
 	for _, b := range pages {
 		secs, err := b.build(ctx, db)
 		if err != nil {
