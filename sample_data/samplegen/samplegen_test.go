@@ -822,3 +822,87 @@ func TestHazards(t *testing.T) {
 		t.Errorf("hazard traps %v", kinds)
 	}
 }
+
+// --- enforcement -------------------------------------------------------------------
+
+func deptCode(t *testing.T, name string) string {
+	t.Helper()
+	for _, a := range refdata.Aliases() {
+		if a.Kind == "dept" && a.Alias == name {
+			return a.Code
+		}
+	}
+	t.Fatalf("department %q not in refdata aliases", name)
+	return ""
+}
+
+func TestEnforcement(t *testing.T) {
+	dir, _ := fresh(t)
+	reg := readRegistry(t, dir)
+	ih, ins := readTable(t, filepath.Join(dir, "enforcement/inspections.csv"))
+	ch, cases := readTable(t, filepath.Join(dir, "enforcement/cases.csv"))
+	if !slices.Equal(ih, inspectionHeader) || !slices.Equal(ch, caseHeader) {
+		t.Fatalf("headers %v / %v", ih, ch)
+	}
+	insIDs := map[string]bool{}
+	type acc struct{ enforcementWithViolations, cases, penalties int }
+	byDeptYear := map[string]*acc{}
+	get := func(k string) *acc {
+		if byDeptYear[k] == nil {
+			byDeptYear[k] = &acc{}
+		}
+		return byDeptYear[k]
+	}
+	lookback := map[string]bool{}
+	for _, r := range ins {
+		insIDs[r[0]] = true
+		if _, ok := reg[r[4]]; !ok {
+			t.Errorf("inspection %s: USCC %s not in the registry", r[0], r[4])
+		}
+		if r[8] == "行政执法检查" && r[11] != "0" {
+			get(deptCode(t, r[1])+r[7][:4]).enforcementWithViolations++
+		}
+		if r[10] == "许可条件回头看" && r[7] <= "2024-12-31" {
+			lookback[r[5]] = true
+		}
+	}
+	var fines float64
+	for _, r := range cases {
+		if r[1] != "" && !insIDs[r[1]] {
+			t.Errorf("case %s: inspection %s not in inspections.csv", r[0], r[1])
+		}
+		if _, ok := reg[r[4]]; !ok {
+			t.Errorf("case %s: USCC %s not in the registry", r[0], r[4])
+		}
+		a := get(deptCode(t, r[2]) + r[7][:4])
+		a.cases++
+		if r[10] == "行政处罚" {
+			a.penalties++
+		}
+		for _, c := range []int{13, 14} {
+			var v float64
+			if _, err := fmt.Sscan(strings.ReplaceAll(r[c], ",", ""), &v); err != nil {
+				t.Errorf("case %s: fine %q", r[0], r[c])
+			}
+			fines += v
+		}
+	}
+	nYears := float64(len(years()))
+	t.Logf("%d inspections, %d cases, fines %.0f yuan (%.1f M/year at scale 1)", len(ins), len(cases), fines, fines/nYears/committed.Scale/1e6)
+	for _, d := range zeroPenaltyDepts {
+		for _, y := range []string{"2024", "2025"} {
+			a := get(d + y)
+			if a.enforcementWithViolations < 10 || a.cases != 0 {
+				t.Errorf("%s %s: %d enforcement inspections with violations, %d cases; want ≥10 and 0", d, y, a.enforcementWithViolations, a.cases)
+			}
+		}
+	}
+	if a := get(notPunishingDept + "2024"); a.cases == 0 || a.penalties != 0 {
+		t.Errorf("%s 2024: %d cases, %d penalties; want some cases and no penalties", notPunishingDept, a.cases, a.penalties)
+	}
+	for _, h := range hcProducers {
+		if !lookback[h.name] {
+			t.Errorf("no 许可条件回头看 inspection of %s in 2024", h.name)
+		}
+	}
+}

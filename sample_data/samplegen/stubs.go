@@ -1,9 +1,8 @@
 package samplegen
 
-func (g *gen) enforcement() error { return nil }
-func (g *gen) training() error    { return nil }
-func (g *gen) reports() error     { return nil }
-func (g *gen) properties() error  { return nil }
-func (g *gen) accidents() error   { return nil }
-func (g *gen) ledgers() error     { return nil }
-func (g *gen) sensors() error     { return nil }
+func (g *gen) training() error   { return nil }
+func (g *gen) reports() error    { return nil }
+func (g *gen) properties() error { return nil }
+func (g *gen) accidents() error  { return nil }
+func (g *gen) ledgers() error    { return nil }
+func (g *gen) sensors() error    { return nil }
