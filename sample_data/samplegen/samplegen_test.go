@@ -906,3 +906,50 @@ func TestEnforcement(t *testing.T) {
 		}
 	}
 }
+
+// --- training -------------------------------------------------------------------
+
+func TestTraining(t *testing.T) {
+	dir, _ := fresh(t)
+	b, err := os.ReadFile(filepath.Join(dir, "training/records.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []trainingJSON
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&recs); err != nil {
+		t.Fatal(err)
+	}
+	reg := readRegistry(t, dir)
+	sloppy := map[string]bool{}
+	for _, tp := range readTraps(t, dir) {
+		if tp.File == "training/records.json" {
+			sloppy[tp.Key] = true
+		}
+	}
+	lines := strings.Split(string(b), "\n")
+	nos := map[string]bool{}
+	for i, rec := range recs {
+		if nos[rec.RecordNo] {
+			t.Errorf("record %s twice", rec.RecordNo)
+		}
+		nos[rec.RecordNo] = true
+		if !strings.Contains(lines[i+1], `"`+rec.RecordNo+`"`) {
+			t.Fatalf("record %d is not on line %d", i, i+2)
+		}
+		if rec.USCC != "" {
+			if _, ok := reg[rec.USCC]; !ok {
+				t.Errorf("%s: USCC %s not in the registry", rec.RecordNo, rec.USCC)
+			}
+		}
+		okID := len(rec.IDNo) == 18 && idCheck(rec.IDNo[:17]) == rec.IDNo[17]
+		okPhone := len(rec.Phone) == 11 && rec.Phone[0] == '1'
+		if (!okID || !okPhone) && !sloppy[rec.RecordNo] {
+			t.Errorf("%s: ID %q / phone %q malformed but not listed as a trap", rec.RecordNo, rec.IDNo, rec.Phone)
+		}
+	}
+	if len(recs) < 1000 || len(sloppy) == 0 {
+		t.Errorf("%d training records, %d with sloppy PII", len(recs), len(sloppy))
+	}
+}

@@ -1,6 +1,5 @@
 package samplegen
 
-func (g *gen) training() error   { return nil }
 func (g *gen) reports() error    { return nil }
 func (g *gen) properties() error { return nil }
 func (g *gen) accidents() error  { return nil }

@@ -211,21 +211,6 @@ func jsonLines[T any](xs []T) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// jsonArray renders values as one indented JSON array.
-func jsonArray[T any](xs []T) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if xs == nil {
-		xs = []T{}
-	}
-	if err := enc.Encode(xs); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
 // optDate renders an optional date for JSON: null when zero.
 func optDate(t time.Time) *string {
 	if t.IsZero() {

@@ -19,6 +19,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -72,10 +73,9 @@ type Server struct {
 
 type endpoint struct {
 	Endpoint
-	// The file is read again when it changes, so tests (and people) can edit source rows
+	// The file is parsed again when it changes, so tests (and people) can edit source rows
 	// while the stand-in runs.
-	modTime time.Time
-	size    int64
+	sum     [32]byte
 	records []record
 }
 
@@ -263,27 +263,25 @@ func (s *Server) index(w http.ResponseWriter) int {
 	return answer(w, map[string]any{"endpoints": list})
 }
 
-// records returns the endpoint's records sorted by (updated_at, id), reading the file again
-// when it has changed since the last request.
+// records returns the endpoint's records sorted by (updated_at, id), parsing the file again
+// when its content has changed. Content, not modification time: a test rewriting a file within
+// the file system's timestamp resolution must still be seen.
 func (s *Server) records(ep *endpoint) ([]record, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := os.Stat(ep.File)
-	if err != nil {
-		return nil, fmt.Errorf("读取数据文件失败 (cannot read the data file): %w", err)
-	}
-	if ep.records != nil && st.ModTime().Equal(ep.modTime) && st.Size() == ep.size {
-		return ep.records, nil
-	}
 	body, err := os.ReadFile(ep.File)
 	if err != nil {
 		return nil, fmt.Errorf("读取数据文件失败 (cannot read the data file): %w", err)
+	}
+	sum := sha256.Sum256(body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ep.records != nil && sum == ep.sum {
+		return ep.records, nil
 	}
 	recs, err := parseLines(body, &ep.Endpoint)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ep.File, err)
 	}
-	ep.records, ep.modTime, ep.size = recs, st.ModTime(), st.Size()
+	ep.records, ep.sum = recs, sum
 	return recs, nil
 }
 
