@@ -71,6 +71,22 @@ func columnValues(col arrow.Array, nullable bool) (any, error) {
 		return a.Uint64Values(), nil
 	case *array.Float64:
 		return a.Float64Values(), nil
+	case *array.List:
+		// Array(String): one []string per row, sliced out of the list's flat values.
+		vals, ok := a.ListValues().(*array.String)
+		if !ok {
+			return nil, fmt.Errorf("arrow list of %s has no ClickHouse mapping", a.ListValues().DataType())
+		}
+		out := make([][]string, a.Len())
+		for i := range out {
+			start, end := a.ValueOffsets(i)
+			row := make([]string, 0, end-start)
+			for j := start; j < end; j++ {
+				row = append(row, vals.Value(int(j)))
+			}
+			out[i] = row
+		}
+		return out, nil
 	case *array.Date32:
 		if !nullable {
 			out := make([]time.Time, a.Len())

@@ -27,6 +27,7 @@ const (
 	UInt64
 	Float32
 	Float64
+	StringList // Array(String): a JSON array or text joined with 、 , ; (tags, modes, measures)
 )
 
 // Column is one warehouse column of a dataset.
@@ -37,7 +38,7 @@ type Column struct {
 	Required bool     // an empty cell is an error
 	// Parse overrides the default parser of the kind. It returns a value of the kind's Go type
 	// (string, time.Time, *time.Time, time.Time for DateTime, uint8, uint16, uint32, uint64,
-	// float32, float64). It also sees empty cells of optional columns.
+	// float32, float64, []string for StringList). It also sees empty cells of optional columns.
 	Parse func(string) (any, error)
 }
 

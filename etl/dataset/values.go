@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -12,7 +13,9 @@ import (
 )
 
 // cell holds one parsed value without boxing it in an interface, so a row costs no
-// allocations beyond its strings; which field is used depends on the column's kind.
+// allocations beyond its strings; which field is used depends on the column's kind. A
+// StringList keeps its items in s joined by listSep, so list columns add nothing to the
+// cell of the hot sensor path.
 type cell struct {
 	s    string
 	u    uint64
@@ -46,8 +49,21 @@ func parseCell(k Kind, s string) (cell, error) {
 	case Float32, Float64:
 		f, err := normalize.Number(s)
 		return cell{f: f}, err
+	case StringList:
+		items, err := normalize.List(s)
+		return cell{s: strings.Join(items, listSep)}, err
 	}
 	return cell{}, fmt.Errorf("kind %d has no parser", k)
+}
+
+// listSep joins a StringList's items inside a cell; no source text holds it.
+const listSep = "\x1f"
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, listSep)
 }
 
 // fromAny stores a value of the kind's Go type, as custom parsers and Finish hand them over.
@@ -56,6 +72,10 @@ func fromAny(k Kind, v any) (cell, error) {
 	case string:
 		if k == String {
 			return cell{s: x}, nil
+		}
+	case []string:
+		if k == StringList {
+			return cell{s: strings.Join(x, listSep)}, nil
 		}
 	case time.Time:
 		switch k {
@@ -112,6 +132,8 @@ func (c cell) value(k Kind) any {
 		return c.u
 	case Float32:
 		return float32(c.f)
+	case StringList:
+		return splitList(c.s)
 	}
 	return c.f
 }
@@ -146,6 +168,8 @@ func arrowType(k Kind) arrow.DataType {
 		return arrow.PrimitiveTypes.Float32
 	case Float64:
 		return arrow.PrimitiveTypes.Float64
+	case StringList:
+		return arrow.ListOf(arrow.BinaryTypes.String)
 	}
 	return arrow.BinaryTypes.String
 }
@@ -186,6 +210,12 @@ func (b *builder) append(cells []cell) {
 			fb.Append(float32(c.f))
 		case *array.Float64Builder:
 			fb.Append(c.f)
+		case *array.ListBuilder:
+			fb.Append(true)
+			vb := fb.ValueBuilder().(*array.StringBuilder)
+			for _, it := range splitList(c.s) {
+				vb.Append(it)
+			}
 		}
 	}
 	b.rows++

@@ -1,0 +1,146 @@
+package normalize
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// SaltEnv names the environment variable that holds the salt of person keys.
+const SaltEnv = "SAFETYDW_PII_SALT"
+
+// DemoSalt is the salt used when SAFETYDW_PII_SALT is unset. It is public (it is in this
+// file), so keys made with it can be reversed by anyone who tries every ID number of the
+// district: production must set its own secret salt, and keep it, because a new salt makes
+// new keys and splits every person's history.
+const DemoSalt = "safetydw-demo-salt-not-for-production"
+
+// Salt returns the salt person keys are made with.
+func Salt() string {
+	if s := os.Getenv(SaltEnv); s != "" {
+		return s
+	}
+	return DemoSalt
+}
+
+// GB 11643-1999: the 18th character of a 公民身份号码 is a check over the first 17 digits,
+// Σ(digit × weight) mod 11 indexing checkChars.
+var (
+	idWeights  = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	checkChars = "10X98765432"
+)
+
+// IDCard normalises a 公民身份号码 and validates it: 18 characters, 17 digits then a digit or
+// X (a lower-case x, spaces and full-width forms are accepted), a real birth date in positions
+// 7–14, and the GB 11643 check character. A 15-digit first-generation number is upgraded the
+// way GB 11643 prescribes (century 19 inserted before the birth date, check character
+// appended), so a person whose old and new numbers both appear keeps one key. Error messages
+// do not repeat the number, because they end up in the quarantine list.
+func IDCard(s string) (string, error) {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r >= '０' && r <= '９':
+			r = r - '０' + '0'
+		case r == 'x' || r == 'Ｘ' || r == 'ｘ':
+			r = 'X'
+		case r == ' ' || r == '\u3000':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	id := b.String()
+	if id == "" {
+		return "", fmt.Errorf("身份证号为空 (empty ID number)")
+	}
+	if len(id) == 15 && allDigits(id) {
+		// First-generation cards were only issued to people born in the 1900s.
+		id = id[:6] + "19" + id[6:] + "?"
+	}
+	if len(id) != 18 {
+		return "", fmt.Errorf("身份证号应为18位，实为%d位 (ID number must have 18 characters)", len([]rune(id)))
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		c := id[i]
+		if c < '0' || c > '9' {
+			return "", fmt.Errorf("身份证号前17位应为数字 (ID number: first 17 characters must be digits)")
+		}
+		sum += int(c-'0') * idWeights[i]
+	}
+	if id[17] == '?' {
+		id = id[:17] + string(checkChars[sum%11])
+	}
+	if c := id[17]; (c < '0' || c > '9') && c != 'X' {
+		return "", fmt.Errorf("身份证号末位应为数字或X (ID number: last character must be a digit or X)")
+	}
+	if _, err := time.Parse("20060102", id[6:14]); err != nil {
+		return "", fmt.Errorf("身份证号中的出生日期无效 (ID number: invalid birth date)")
+	}
+	if want := checkChars[sum%11]; id[17] != want {
+		return "", fmt.Errorf("身份证号校验位错误 (ID number: GB 11643 check character does not match)")
+	}
+	return id, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// PersonKey is the pseudonym a person is stored under: hex SHA-256 of the normalised ID
+// number followed by the salt. The same person gets the same key in every file and every
+// run, so unique-person metrics work, and the number itself never reaches the warehouse.
+func PersonKey(idCard string) (string, error) {
+	id, err := IDCard(idCard)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(id + Salt()))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// MaskName keeps the first character of a name and stars the rest: 张三丰 → 张**.
+// A one-character name is starred whole, so it is never stored readable.
+func MaskName(name string) string {
+	rs := []rune(strings.Join(strings.Fields(name), ""))
+	switch len(rs) {
+	case 0:
+		return ""
+	case 1:
+		return "*"
+	}
+	return string(rs[0]) + strings.Repeat("*", len(rs)-1)
+}
+
+// MaskPhone keeps the first three and last four digits of a phone number:
+// 13812345678 → 138****5678. Separators and a +86 prefix are dropped first; a number too
+// short to keep seven digits of is starred whole.
+func MaskPhone(phone string) string {
+	var d []byte
+	for _, r := range phone {
+		if r >= '0' && r <= '9' {
+			d = append(d, byte(r))
+		} else if r >= '０' && r <= '９' {
+			d = append(d, byte(r-'０'+'0'))
+		}
+	}
+	s := string(d)
+	if strings.HasPrefix(s, "86") && len(s) == 13 {
+		s = s[2:]
+	}
+	switch {
+	case s == "":
+		return ""
+	case len(s) < 8:
+		return strings.Repeat("*", len(s))
+	}
+	return s[:3] + strings.Repeat("*", len(s)-7) + s[len(s)-4:]
+}
