@@ -118,20 +118,31 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 		return err
 	}
 	defer conn.Close()
+	// The next batch is read and transformed while the current one is inserted; the server
+	// and this process then work at the same time, as clickhouse-client's streaming insert does.
+	// Batches are stored and checkpointed strictly in order.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan prepared, 1)
+	go r.prepare(ctx, conn, ds, src, version, ready)
+	defer func() {
+		cancel()
+		for p := range ready { // free what the producer made before it saw the cancel
+			if p.res != nil {
+				p.res.Release()
+			}
+		}
+	}()
 	var file fileTotals // a chunked file's counts, recorded when its last chunk is in
-	for {
-		b, err := conn.Next(ctx)
-		if err != nil {
-			return err
+	for p := range ready {
+		if p.err != nil {
+			return p.err
 		}
-		if b == nil {
-			return nil
-		}
+		b, res := p.b, p.res
 		if b.Seen {
 			st.Skipped++
 			continue
 		}
-		res := r.transform(ds, src, b, version)
 		file.add(res)
 		err = r.store(ctx, src, ds, b, res, st.RunID, file)
 		res.Release()
@@ -147,6 +158,41 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 		st.Quarantined += len(res.Rejects)
 		if b.More && r.Log != nil {
 			r.logf("  %s: 已读 %d 行 (rows so far)", b.Locator, file.read)
+		}
+	}
+	return ctx.Err()
+}
+
+// prepared is a batch read and transformed ahead of its insert.
+type prepared struct {
+	b   *source.Batch
+	res *dataset.Result
+	err error
+}
+
+// prepare reads and transforms batches into ready until the connector is done, fails or the
+// run is cancelled; it closes ready when it stops.
+func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset.Dataset, src SourceConfig, version uint64, ready chan<- prepared) {
+	defer close(ready)
+	for {
+		b, err := conn.Next(ctx)
+		if b == nil && err == nil {
+			return
+		}
+		p := prepared{b: b, err: err}
+		if err == nil && !b.Seen {
+			p.res = r.transform(ds, src, b, version)
+		}
+		select {
+		case ready <- p:
+		case <-ctx.Done():
+			if p.res != nil {
+				p.res.Release()
+			}
+			return
+		}
+		if err != nil {
+			return
 		}
 	}
 }

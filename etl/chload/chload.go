@@ -69,6 +69,8 @@ func columnValues(col arrow.Array, nullable bool) (any, error) {
 		return a.Uint32Values(), nil
 	case *array.Uint64:
 		return a.Uint64Values(), nil
+	case *array.Float32:
+		return a.Float32Values(), nil
 	case *array.Float64:
 		return a.Float64Values(), nil
 	case *array.List:

@@ -120,6 +120,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	b := newBuilder(d)
 	defer b.release()
 	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), Meta: meta}
+	origin := d.originColumns()
 	for _, row := range rows[first:] {
 		res.Read++
 		rec.Row = row.Num
@@ -131,7 +132,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "行", Reason: "无法解析的记录 (unparsable record)", Raw: row.RawText()})
 			continue
 		}
-		if err := d.parseRow(rec, row, colFor); err != nil {
+		if err := d.parseRow(rec, row, colFor, origin); err != nil {
 			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: err.field, Reason: err.reason, Raw: row.RawText()})
 			continue
 		}
@@ -209,9 +210,37 @@ func (d *Dataset) headerWords() []string {
 
 type fieldError struct{ field, reason string }
 
-func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int) *fieldError {
+// origin holds the indexes of the bookkeeping columns every dataset may declare; the
+// transform fills them itself, so datasets need no code for them.
+type origin struct{ version, file, row int }
+
+func (d *Dataset) originColumns() origin {
+	o := origin{-1, -1, -1}
+	for i, c := range d.Columns {
+		switch {
+		case c.Name == "_version" && c.Kind == UInt64:
+			o.version = i
+		case c.Name == "source_file" && c.Kind == String:
+			o.file = i
+		case c.Name == "source_row" && c.Kind == UInt32:
+			o.row = i
+		}
+	}
+	return o
+}
+
+func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) *fieldError {
 	for i := range rec.cells {
 		rec.cells[i] = cell{}
+	}
+	if o.version >= 0 {
+		rec.cells[o.version].u = rec.Meta.Version
+	}
+	if o.file >= 0 {
+		rec.cells[o.file].s = rec.Meta.File
+	}
+	if o.row >= 0 {
+		rec.cells[o.row].u = uint64(row.Num)
 	}
 	filled := rec.filled[:0]
 	for i, v := range row.Values {

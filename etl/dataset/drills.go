@@ -51,7 +51,6 @@ func Drills(ents Enterprises) *Dataset {
 				unit = e.TerritorialUnit
 			}
 			r.Set("territorial_unit", unit)
-			setOrigin(r)
 			return nil
 		},
 	}

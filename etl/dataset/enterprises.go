@@ -77,16 +77,9 @@ func EnterpriseRegistry() *Dataset {
 			r.Set("territorial_unit", unit)
 			in, _ := normalize.Industry(r.Str("industry_code"))
 			r.Set("is_high_risk", boolByte(in.IsHighRisk))
-			setOrigin(r)
 			return nil
 		},
 	}
-}
-
-func setOrigin(r *Record) {
-	r.Set("source_file", r.Meta.File)
-	r.Set("source_row", uint32(r.Row))
-	r.Set("_version", r.Meta.Version)
 }
 
 func boolByte(b bool) uint8 {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -108,7 +107,7 @@ func (c *Connector) Next(ctx context.Context) (*source.Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.Table, b.Err = Read(rel, body, Options{Encoding: c.cfg.Encoding, Sheet: c.cfg.Sheet})
+	b.Table, b.Err = Read(rel, body, Options{Sheet: c.cfg.Sheet})
 	if b.Err != nil {
 		b.Raw = previewFile(path)
 	}
@@ -153,7 +152,7 @@ type chunker struct {
 	f     *os.File
 	rel   string
 	enc   string
-	csv   *csv.Reader
+	csv   *csvSplitter
 	lines *bufio.Scanner
 	head  []source.Row // the file's first rows, repeated so every chunk finds its header
 	batch source.Batch
@@ -181,9 +180,7 @@ func (c *Connector) openChunker(path, rel string) (*chunker, error) {
 		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
 	ch.enc = enc
-	ch.csv = csv.NewReader(r)
-	ch.csv.FieldsPerRecord = -1
-	ch.csv.LazyQuotes = true
+	ch.csv = &csvSplitter{br: bufio.NewReaderSize(r, 1<<20), path: rel}
 	return ch, nil
 }
 
@@ -244,27 +241,14 @@ func (c *Connector) nextChunk() (*source.Batch, error) {
 }
 
 func (ch *chunker) readCSV(t *source.Table) error {
-	for len(t.Rows) < ch.rows {
-		rec, err := ch.csv.Read()
-		if err == io.EOF {
-			ch.done = true
-			return nil
-		}
-		line, _ := ch.csv.FieldPos(0)
-		ch.line = line
-		if err != nil {
-			return fmt.Errorf("%s row %d: %w (CSV 格式错误)", ch.rel, line, err)
-		}
-		if blank(rec) {
-			continue
-		}
-		row := source.Row{Num: line, Values: trimAll(rec)}
-		if len(ch.head) < 10 && t.Head == nil {
-			ch.head = append(ch.head, row)
-		}
-		t.Rows = append(t.Rows, row)
+	rows, eof, err := ch.csv.chunk(ch.rows)
+	ch.line = ch.csv.line
+	ch.done = eof
+	t.Rows = rows
+	if t.Head == nil && len(ch.head) == 0 {
+		ch.head = rows[:min(len(rows), 10):min(len(rows), 10)]
 	}
-	return nil
+	return err
 }
 
 func (ch *chunker) readJSONLines(t *source.Table) error {

@@ -5,17 +5,13 @@ package files
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"path/filepath"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"safetydw/etl/source"
 )
@@ -28,90 +24,22 @@ type (
 
 // Options tune reading; the zero value detects everything.
 type Options struct {
-	Encoding string // force "utf-8" or "gbk"/"gb18030" for CSV; empty = detect
-	Sheet    string // XLSX sheet; empty = the first
+	Sheet string // XLSX sheet; empty = the first
 }
 
-// Read parses a file by its extension.
+// Read parses a whole XLSX or JSON file. CSV and JSON Lines, which can be any size, are
+// read in chunks by the Connector.
 func Read(path string, body []byte, o Options) (*Table, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv", ".txt":
-		return readCSV(path, body, o)
 	case ".xlsx", ".xlsm":
 		return readXLSX(path, body, o)
 	case ".json":
 		return readJSON(path, body)
-	case ".jsonl", ".ndjson":
-		return readJSONLines(path, body)
 	}
 	return nil, fmt.Errorf("%s: unsupported file type %q (不支持的文件类型)", path, filepath.Ext(path))
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
-// Decode returns the text of a CSV as UTF-8. Towns send GBK from Excel's "CSV" export and
-// UTF-8 from everything else; invalid UTF-8 is the reliable tell, since GB18030 decodes any bytes.
-func Decode(body []byte, encoding string) (string, string, error) {
-	switch strings.ToLower(encoding) {
-	case "gbk", "gb2312", "gb18030":
-		return decodeGB(body)
-	case "utf-8", "utf8":
-		if !utf8.Valid(body) {
-			return "", "", fmt.Errorf("declared UTF-8 but the bytes are not valid UTF-8 (编码不是 UTF-8)")
-		}
-		return string(bytes.TrimPrefix(body, utf8BOM)), "utf-8", nil
-	case "":
-	default:
-		return "", "", fmt.Errorf("unknown encoding %q", encoding)
-	}
-	if bytes.HasPrefix(body, utf8BOM) {
-		return string(body[3:]), "utf-8-bom", nil
-	}
-	if utf8.Valid(body) {
-		return string(body), "utf-8", nil
-	}
-	return decodeGB(body)
-}
-
-func decodeGB(body []byte) (string, string, error) {
-	// GB18030 is a superset of GBK and GB2312, so one decoder serves all three.
-	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(body)
-	if err != nil {
-		return "", "", fmt.Errorf("not decodable as GB18030: %w", err)
-	}
-	return string(out), "gb18030", nil
-}
-
-func readCSV(path string, body []byte, o Options) (*Table, error) {
-	text, enc, err := Decode(body, o.Encoding)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	r := csv.NewReader(strings.NewReader(text))
-	r.FieldsPerRecord = -1 // ragged rows are the dataset's to judge, row by row
-	r.LazyQuotes = true
-	t := &Table{Path: path, Encoding: enc}
-	lines := strings.Split(text, "\n")
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := r.FieldPos(0)
-		if err != nil {
-			return nil, fmt.Errorf("%s row %d: %w (CSV 格式错误)", path, line, err)
-		}
-		if blank(rec) {
-			continue
-		}
-		raw := ""
-		if line-1 < len(lines) {
-			raw = strings.TrimRight(lines[line-1], "\r")
-		}
-		t.Rows = append(t.Rows, Row{Num: line, Values: trimAll(rec), Raw: raw})
-	}
-	return t, nil
-}
 
 func readXLSX(path string, body []byte, o Options) (*Table, error) {
 	// RawCellValue keeps Excel dates as serial numbers, which normalize.Date understands,
@@ -201,19 +129,6 @@ func readJSON(path string, body []byte) (*Table, error) {
 	objs := make([]rawObject, 0, len(items))
 	for i, it := range items {
 		objs = append(objs, rawObject{num: i + 1, raw: string(it)})
-	}
-	return objectsToTable(path, objs)
-}
-
-func readJSONLines(path string, body []byte) (*Table, error) {
-	body = bytes.TrimPrefix(body, utf8BOM)
-	var objs []rawObject
-	for i, line := range strings.Split(string(body), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		objs = append(objs, rawObject{num: i + 1, raw: line})
 	}
 	return objectsToTable(path, objs)
 }
