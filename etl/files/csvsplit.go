@@ -19,6 +19,8 @@ type csvSplitter struct {
 	br   *bufio.Reader
 	path string
 	line int // physical lines consumed
+	// sizes of the last chunk, so the next one allocates once instead of growing
+	lastBytes, lastFields int
 }
 
 func (s *csvSplitter) readLine() ([]byte, error) {
@@ -42,11 +44,11 @@ func (s *csvSplitter) readLine() ([]byte, error) {
 // chunk reads up to max records. It returns the rows, whether the file ended, and an error
 // naming the row where the file stopped being readable.
 func (s *csvSplitter) chunk(max int) ([]source.Row, bool, error) {
-	var data []byte
 	type span struct{ start, end int32 }
-	var spans []span
 	type rec struct{ num, first, n int }
-	var recs []rec
+	data := make([]byte, 0, s.lastBytes+s.lastBytes/8)
+	spans := make([]span, 0, s.lastFields+s.lastFields/8)
+	recs := make([]rec, 0, max)
 	eof := false
 	var failure error
 	for len(recs) < max {
@@ -106,6 +108,7 @@ func (s *csvSplitter) chunk(max int) ([]source.Row, bool, error) {
 		r.n = len(spans) - r.first
 		recs = append(recs, r)
 	}
+	s.lastBytes, s.lastFields = len(data), len(spans)
 	all := string(data) // the chunk's one copy; every field below is a slice of it
 	values := make([]string, len(spans))
 	for i, sp := range spans {
