@@ -6,6 +6,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -233,11 +235,22 @@ func TestXLSXRoundTrip(t *testing.T) {
 func TestParquetRoundTrip(t *testing.T) {
 	t.Parallel()
 	res := sampleResult(t)
-	var buf bytes.Buffer
-	if err := export.WriteParquet(&buf, res); err != nil {
+	// Through a real file, as `safetydw sql --output` writes it: the writer must leave it open.
+	f, err := os.Create(filepath.Join(t.TempDir(), "结果.parquet"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	tbl, err := pqarrow.ReadTable(context.Background(), bytes.NewReader(buf.Bytes()), parquet.NewReaderProperties(memory.DefaultAllocator),
+	if err := export.WriteParquet(f, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatalf("closing the file after WriteParquet: %v", err)
+	}
+	data, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := pqarrow.ReadTable(context.Background(), bytes.NewReader(data), parquet.NewReaderProperties(memory.DefaultAllocator),
 		pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
 	if err != nil {
 		t.Fatal(err)

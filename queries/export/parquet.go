@@ -80,7 +80,8 @@ func arrowType(c Column, rows [][]any, i int) arrow.DataType {
 func WriteParquet(w io.Writer, r *Result) error {
 	schema := ArrowSchema(r)
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd))
-	fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	// The Parquet writer closes a sink that is an io.Closer; the caller owns w, so hide Close.
+	fw, err := pqarrow.NewFileWriter(schema, struct{ io.Writer }{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return err
 	}
