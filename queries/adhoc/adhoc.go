@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -126,7 +127,7 @@ func Parse(file, body string) (Query, error) {
 		case "name":
 			q.Name = val
 		case "description":
-			q.Description = strings.TrimSpace(q.Description + " " + val)
+			q.Description = joinLines(q.Description, val)
 		case "params":
 			ps, err := parseParams(val)
 			if err != nil {
@@ -154,6 +155,19 @@ func Parse(file, body string) (Query, error) {
 		}
 	}
 	return q, nil
+}
+
+// joinLines joins a continued header line: Chinese text runs on without a space.
+func joinLines(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	last, _ := utf8.DecodeLastRuneInString(a)
+	first, _ := utf8.DecodeRuneInString(b)
+	if last >= utf8.RuneSelf || first >= utf8.RuneSelf {
+		return a + b
+	}
+	return a + " " + b
 }
 
 // placeholders finds the @names of sql outside string literals, quoted identifiers and

@@ -25,8 +25,8 @@ func TestParseHeader(t *testing.T) {
 	}{
 		{
 			name: "full header",
-			body: "-- id: q1\n-- name: 测试查询\n-- params: town:String year:UInt16\n-- description: 第一行\n--   第二行\nSELECT @town, @year;\n",
-			want: adhoc.Query{ID: "q1", Name: "测试查询", Description: "第一行 第二行",
+			body: "-- id: q1\n-- name: 测试查询\n-- params: town:String year:UInt16\n-- description: 第一行，\n--   第二行 ok\n--   and more\nSELECT @town, @year;\n",
+			want: adhoc.Query{ID: "q1", Name: "测试查询", Description: "第一行，第二行 ok and more",
 				Params: []adhoc.Param{{"town", "String"}, {"year", "UInt16"}}},
 		},
 		{name: "no header", body: "SELECT 1", want: adhoc.Query{}},
