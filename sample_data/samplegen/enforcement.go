@@ -292,6 +292,11 @@ func (g *gen) makeCases(r *rand.Rand, ins []*inspection, rate map[string]float64
 			c.id = fmt.Sprintf("兖%s罚〔%d〕%d号", deptAbbr(g.depts[c.dept]), c.filed.Year(), seq[k])
 		}
 		out = append(out, yearCases...)
+		for _, c := range yearCases {
+			if c.in == nil {
+				g.reportCases = append(g.reportCases, c)
+			}
+		}
 	}
 	return out
 }

@@ -279,6 +279,9 @@ func (g *gen) hazards() error {
 		serial[k]++
 		h.id = fmt.Sprintf("YH%s%04d", k, serial[k])
 		h.srcID = srcIDFor(r, h)
+		if h.channel == "群众举报" && !h.closedEarly {
+			g.reportedHazards = append(g.reportedHazards, h)
+		}
 	}
 	return g.writeHazards(hs)
 }

@@ -65,6 +65,12 @@ type gen struct {
 	mines      []refdata.CoalMine
 
 	ents []*enterprise
+
+	// Cross-domain links: hazards reported by the public and cases opened
+	// without an inspection, which the 举报 records point to; the property ledger.
+	reportedHazards []*hazard
+	reportCases     []*enfCase
+	props           []*property
 }
 
 // Generate writes the whole sample set into o.Out.
@@ -95,8 +101,8 @@ func Generate(o Options) (Summary, error) {
 		{"hazards", g.hazards},
 		{"enforcement", g.enforcement},
 		{"training", g.training},
-		{"reports", g.reports},
 		{"properties", g.properties},
+		{"reports", g.reports},
 		{"accidents", g.accidents},
 		{"ledgers", g.ledgers},
 		{"sensors", g.sensors},

@@ -198,6 +198,17 @@ func TestRowCounts(t *testing.T) {
 		"enterprise_status_changes": {40, 200},
 		"drills":                    {4400, 5000}, // ~1,200 a year, 2026 to November
 		"mine_monthly":              {183, 183},   // 4 mines × 46 months, one missing
+		"hazards":                   {2800, 3600},
+		"hazard_events":             {9000, 14000},
+		"inspections":               {2900, 3300},
+		"cases":                     {270, 340},
+		"training":                  {1500, 2200},
+		"properties":                {2500, 2500},
+		"reports":                   {330, 480},
+		"accidents":                 {12, 16},
+		"ledger_items":              {300, 600},
+		"sensor_points":             {38, 44},
+		"sensor_readings":           {30000, 36000},
 	}
 	for k, r := range ranges {
 		if n := s.Rows[k]; n < r[0] || n > r[1] {
@@ -951,5 +962,120 @@ func TestTraining(t *testing.T) {
 	}
 	if len(recs) < 1000 || len(sloppy) == 0 {
 		t.Errorf("%d training records, %d with sloppy PII", len(recs), len(sloppy))
+	}
+}
+
+// --- the smaller sources -------------------------------------------------------------
+
+func TestOtherSources(t *testing.T) {
+	dir, s := fresh(t)
+	reg := readRegistry(t, dir)
+	hazardIDs := map[string]bool{}
+	for _, h := range readJSONLines[hazardJSON](t, filepath.Join(dir, "hazards/hazards.jsonl")) {
+		hazardIDs[h.HazardID] = true
+	}
+	_, cases := readTable(t, filepath.Join(dir, "enforcement/cases.csv"))
+	caseIDs := map[string]bool{}
+	for _, c := range cases {
+		caseIDs[c[0]] = true
+	}
+
+	ph, props := readTable(t, filepath.Join(dir, "properties/properties.xlsx"))
+	if !slices.Equal(ph, propertyHeader) {
+		t.Errorf("properties header %v", ph)
+	}
+	propIDs := map[string]bool{}
+	for _, p := range props {
+		propIDs[p[0]] = true
+	}
+
+	rh, reps := readTable(t, filepath.Join(dir, "reports/reports.csv"))
+	if !slices.Equal(rh, reportHeader) {
+		t.Errorf("reports header %v", rh)
+	}
+	linked := 0
+	for _, r := range reps {
+		if r[4] != "" {
+			if _, ok := reg[r[4]]; !ok {
+				t.Errorf("report %s: USCC %s not in the registry", r[0], r[4])
+			}
+		}
+		if r[7] != "" && !propIDs[r[7]] {
+			t.Errorf("report %s: property %s not in the ledger", r[0], r[7])
+		}
+		if r[16] != "" {
+			linked++
+			if !hazardIDs[r[16]] {
+				t.Errorf("report %s: hazard %s not in hazards.jsonl", r[0], r[16])
+			}
+		}
+		if r[17] != "" && !caseIDs[r[17]] {
+			t.Errorf("report %s: case %s not in cases.csv", r[0], r[17])
+		}
+	}
+	if linked == 0 {
+		t.Error("no report links to a hazard")
+	}
+
+	_, acc := readTable(t, filepath.Join(dir, "accidents/accidents.csv"))
+	_, led := readTable(t, filepath.Join(dir, "ledgers/ledger_items.csv"))
+	km := 0.0
+	for _, l := range led {
+		if l[0] == "村道安防工程" && strings.HasPrefix(l[8], "2024") {
+			var v float64
+			fmt.Sscan(l[10], &v)
+			km += v
+		}
+		if l[0] == "农村公路危桥" && l[6] <= "2024-06-30" && (l[8] == "" || l[8] > "2024-12-31") {
+			t.Errorf("危桥 %s not cleared by 2024-12-31", l[1])
+		}
+	}
+	if km < 5 {
+		t.Errorf("村道安防工程 %.1f km in 2024, want ≥ 5 (T41)", km)
+	}
+	if len(acc) < 12 || s.Rows["ledger_items"] != len(led) {
+		t.Errorf("%d accidents, %d ledger items", len(acc), len(led))
+	}
+
+	// Sensors: every live point reports every 5 minutes except the listed outages.
+	_, pts := readTable(t, filepath.Join(dir, "sensors/points.csv"))
+	live := map[string]bool{}
+	for _, p := range pts {
+		if p[11] == "在用" {
+			live[p[0]] = true
+		}
+	}
+	off := map[string]bool{}
+	for _, tp := range readTraps(t, dir) {
+		if tp.Kind == "sensor_offline" {
+			off[tp.File+"/"+tp.Key] = true
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "sensors/readings_*.csv"))
+	if len(files) != 3 {
+		t.Fatalf("%d reading files, want 3 (SensorDays default)", len(files))
+	}
+	for _, f := range files {
+		rel := "sensors/" + filepath.Base(f)
+		_, rows := readTable(t, f)
+		count := map[string]int{}
+		for _, r := range rows {
+			count[r[0]]++
+		}
+		for id := range live {
+			want := 288
+			if off[rel+"/"+id] {
+				if count[id] == 288 {
+					t.Errorf("%s: %s listed offline but complete", rel, id)
+				}
+				continue
+			}
+			if count[id] != want {
+				t.Errorf("%s: %s has %d readings, want %d", rel, id, count[id], want)
+			}
+		}
+	}
+	if len(off) < 3 {
+		t.Errorf("%d offline episodes, want 3", len(off))
 	}
 }
