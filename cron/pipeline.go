@@ -13,6 +13,7 @@ import (
 
 	"safetydw/dashboards"
 	"safetydw/etl"
+	"safetydw/etl/landing"
 	"safetydw/queries"
 	"safetydw/warehouse"
 )
@@ -22,6 +23,7 @@ type Pipeline struct {
 	DB        *warehouse.DB
 	DropDir   string // the folder file sources read (sample_data/ in the demo)
 	Sources   []etl.SourceConfig
+	Landing   string // Parquet archive of loaded batches; "" keeps none
 	OutDir    string // where the dashboard site goes
 	EChartsJS string // echarts.min.js fetched by `make assets`
 	Log       io.Writer
@@ -50,9 +52,19 @@ func (p *Pipeline) Migrate(ctx context.Context) error {
 
 // Load runs the file sources over the drop folder.
 func (p *Pipeline) Load(ctx context.Context) error {
-	r := &etl.Runner{DB: p.DB, DropDir: p.DropDir, Log: p.Log}
+	r := &etl.Runner{DB: p.DB, DropDir: p.DropDir, Landing: p.Landing, Log: p.Log}
 	_, err := r.Run(ctx, p.Sources)
 	return err
+}
+
+// Replay rebuilds the loaded tables from the Parquet archive alone.
+func (p *Pipeline) Replay(ctx context.Context) error {
+	st, err := landing.Replay(ctx, p.DB, p.Landing)
+	if err != nil {
+		return err
+	}
+	p.logf("replay: %s", summarize(map[string]int(st)))
+	return nil
 }
 
 // Refresh recomputes every metric.

@@ -11,12 +11,16 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"safetydw/etl/chload"
 	"safetydw/etl/dataset"
 	"safetydw/etl/files"
 	"safetydw/etl/httpapi"
+	"safetydw/etl/landing"
 	"safetydw/etl/source"
 	"safetydw/etl/sqldb"
 	"safetydw/warehouse"
@@ -26,6 +30,7 @@ import (
 type Runner struct {
 	DB      *warehouse.DB
 	DropDir string    // folder the file sources' patterns are relative to
+	Landing string    // folder of the Parquet archive of every loaded batch; "" archives nothing
 	Log     io.Writer // progress lines; nil to silence
 	Now     func() time.Time
 }
@@ -134,6 +139,7 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 		}
 	}()
 	var file fileTotals // a chunked file's counts, recorded when its last chunk is in
+	seq := 0
 	for p := range ready {
 		if p.err != nil {
 			return p.err
@@ -144,7 +150,8 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 			continue
 		}
 		file.add(res)
-		err = r.store(ctx, src, ds, b, res, st.RunID, file)
+		seq++
+		err = r.store(ctx, src, ds, b, res, fmt.Sprintf("%s-%06d", st.RunID, seq), file)
 		res.Release()
 		if err != nil {
 			return fmt.Errorf("%s: %w", b.Locator, err)
@@ -218,15 +225,31 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, b *source.Batc
 	return res
 }
 
-// store inserts a batch's rows, then its rejects, then commits its checkpoint. A crash before
-// the commit makes the next run read the batch again; facts and quarantine are keyed, so
-// nothing doubles, and a watermark never runs ahead of the data.
-func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, b *source.Batch, res *dataset.Result, runID string, file fileTotals) error {
+// store inserts a batch's rows and its rejects, archives both, then commits the batch's
+// checkpoint. A crash before the commit makes the next run read the batch again; facts and
+// quarantine are keyed, so nothing doubles, and a watermark never runs ahead of the data.
+// batchID (run id and sequence) names the batch's archive files.
+func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, b *source.Batch, res *dataset.Result, batchID string, file fileTotals) error {
+	runID, _, _ := strings.Cut(batchID, "-")
 	if _, err := chload.Insert(ctx, r.DB, ds.Table, res.Records); err != nil {
 		return err
 	}
-	if err := r.quarantine(ctx, src.Name, b, res.Rejects, runID); err != nil {
-		return err
+	rejects := r.rejectRecord(src.Name, b, res.Rejects, batchID)
+	if rejects != nil {
+		defer rejects.Release()
+		if _, err := chload.Insert(ctx, r.DB, "etl_quarantine", []arrow.RecordBatch{rejects}); err != nil {
+			return err
+		}
+	}
+	if r.Landing != "" {
+		if _, err := landing.Archive(r.Landing, ds.Table, src.Name, b.Locator, batchID, res.Records); err != nil {
+			return err
+		}
+		if rejects != nil {
+			if _, err := landing.Archive(r.Landing, "etl_quarantine", src.Name, b.Locator, batchID, []arrow.RecordBatch{rejects}); err != nil {
+				return err
+			}
+		}
 	}
 	for _, rej := range res.Rejects {
 		r.logf("  隔离 (quarantined) %s 第 %d 行 字段 %s: %s", b.Locator, rej.Row, rej.Field, rej.Reason)
@@ -247,5 +270,6 @@ func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Datase
 func newRunID(t time.Time) string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return t.Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
+	// Sortable by time, and free of '-' so a batch id "<run>-<seq>" splits back cleanly.
+	return t.Format("20060102T150405") + "." + hex.EncodeToString(b[:])
 }

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"safetydw/etl/dataset"
 	"safetydw/etl/source"
 )
@@ -63,25 +67,43 @@ func (r *Runner) loadedHashes(ctx context.Context, source string) (map[string]bo
 	return m, rows.Err()
 }
 
-func (r *Runner) quarantine(ctx context.Context, src string, b *source.Batch, rejects []dataset.Reject, runID string) error {
+var quarantineSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "source", Type: arrow.BinaryTypes.String},
+	{Name: "locator", Type: arrow.BinaryTypes.String},
+	{Name: "locator_sha256", Type: arrow.BinaryTypes.String},
+	{Name: "row_num", Type: arrow.PrimitiveTypes.Uint32},
+	{Name: "field", Type: arrow.BinaryTypes.String},
+	{Name: "reason", Type: arrow.BinaryTypes.String},
+	{Name: "raw", Type: arrow.BinaryTypes.String},
+	{Name: "quarantined_at", Type: &arrow.TimestampType{Unit: arrow.Second, TimeZone: "Asia/Shanghai"}},
+}, nil)
+
+// rejectRecord turns a batch's rejects into rows of etl_quarantine, as an Arrow record like
+// any other batch, so they load and archive the same way. Nil when there are none.
+func (r *Runner) rejectRecord(src string, b *source.Batch, rejects []dataset.Reject, batchID string) arrow.RecordBatch {
 	if len(rejects) == 0 {
 		return nil
-	}
-	qb, err := r.DB.PrepareBatch(ctx, "INSERT INTO etl_quarantine (run_id, source, locator, locator_sha256, row_num, field, reason, raw, quarantined_at)")
-	if err != nil {
-		return err
 	}
 	key := b.Hash
 	if key == "" {
 		key = b.Locator // pages and query chunks have no content hash; the locator is their key
 	}
-	now := r.now()
+	rb := array.NewRecordBuilder(memory.DefaultAllocator, quarantineSchema)
+	defer rb.Release()
+	now := arrow.Timestamp(r.now().Unix())
 	for _, rej := range rejects {
-		if err := qb.Append(runID, src, b.Locator, key, uint32(rej.Row), rej.Field, rej.Reason, rej.Raw, now); err != nil {
-			return err
-		}
+		rb.Field(0).(*array.StringBuilder).Append(batchID)
+		rb.Field(1).(*array.StringBuilder).Append(src)
+		rb.Field(2).(*array.StringBuilder).Append(b.Locator)
+		rb.Field(3).(*array.StringBuilder).Append(key)
+		rb.Field(4).(*array.Uint32Builder).Append(uint32(rej.Row))
+		rb.Field(5).(*array.StringBuilder).Append(rej.Field)
+		rb.Field(6).(*array.StringBuilder).Append(rej.Reason)
+		rb.Field(7).(*array.StringBuilder).Append(rej.Raw)
+		rb.Field(8).(*array.TimestampBuilder).Append(now)
 	}
-	return qb.Send()
+	return rb.NewRecordBatch()
 }
 
 func (r *Runner) markLoaded(ctx context.Context, src string, b *source.Batch, f fileTotals, runID string) error {

@@ -25,6 +25,7 @@ func main() {
 	}
 	root.PersistentFlags().StringVar(&flags.drop, "drop", "sample_data", "drop folder the file sources read (数据投放目录)")
 	root.PersistentFlags().StringVar(&flags.sources, "sources", "sample_data/sources.yaml", "source declarations (数据源配置)")
+	root.PersistentFlags().StringVar(&flags.landing, "landing", "var/landing", "Parquet archive of every loaded batch (落地归档目录)")
 	root.PersistentFlags().StringVar(&flags.out, "out", "out", "dashboard site folder (看板输出目录)")
 	root.PersistentFlags().StringVar(&flags.echarts, "echarts", "var/echarts/package/dist/echarts.min.js", "echarts.min.js fetched by `make assets`")
 	root.AddCommand(migrateCmd(), etlCmd(), metricsCmd(), dashboardsCmd(), demoCmd(), sampleCmd(), sqlCmd())
@@ -36,7 +37,7 @@ func main() {
 	}
 }
 
-var flags struct{ drop, sources, out, echarts string }
+var flags struct{ drop, sources, landing, out, echarts string }
 
 // pipeline opens the warehouse named by the environment and wires the steps to the flags.
 func pipeline(ctx context.Context) (*cron.Pipeline, error) {
@@ -48,7 +49,7 @@ func pipeline(ctx context.Context) (*cron.Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cron.Pipeline{DB: db, DropDir: flags.drop, Sources: sources, OutDir: flags.out, EChartsJS: flags.echarts, Log: os.Stderr}, nil
+	return &cron.Pipeline{DB: db, DropDir: flags.drop, Sources: sources, Landing: flags.landing, OutDir: flags.out, EChartsJS: flags.echarts, Log: os.Stderr}, nil
 }
 
 // step makes a subcommand that runs one pipeline step.
@@ -70,12 +71,6 @@ func step(use, short string, run func(*cron.Pipeline, context.Context) error) *c
 
 func migrateCmd() *cobra.Command {
 	return step("migrate", "应用数据库迁移并载入参考数据 (apply schema migrations, load reference data)", (*cron.Pipeline).Migrate)
-}
-
-func etlCmd() *cobra.Command {
-	c := &cobra.Command{Use: "etl", Short: "抽取、校验、载入源数据 (extract, validate and load source data)"}
-	c.AddCommand(step("run", "运行全部文件数据源 (run every file source over the drop folder)", (*cron.Pipeline).Load))
-	return c
 }
 
 func metricsCmd() *cobra.Command {

@@ -271,3 +271,19 @@ func (ch *chunker) readJSONLines(t *source.Table) error {
 	t.Rows = tab.Rows
 	return nil
 }
+
+// FirstRow returns the first row of a CSV file, decoded as the connector decodes it (GBK
+// included); the quarantine export puts it above the refused rows.
+func FirstRow(path string) ([]string, error) {
+	c := &Connector{cfg: Config{ChunkRows: 1}}
+	ch, err := c.openChunker(path, filepath.Base(path))
+	if err != nil {
+		return nil, err
+	}
+	defer ch.f.Close()
+	rows, _, err := ch.csv.chunk(1)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	return rows[0].Values, nil
+}
