@@ -45,33 +45,32 @@ const legacyMajorAtScale1 = 80
 var snapshot = periodEnd
 
 type hazard struct {
-	id, srcID     string
-	e             *enterprise
-	town          string
-	major         bool
-	channel       string
-	level         string // found_by_level
-	dept          string // found_by_dept
-	found         time.Time
-	deadline      time.Time
-	guaPai        bool
-	guaPaiDate    time.Time
-	planDate      time.Time
-	rectified     time.Time
-	verifyFail    time.Time // a failed verification before the final rectification
-	verified      time.Time
-	verifyDept    string
-	closed        time.Time
-	cancelled     bool
-	tags          []string
-	clause        string
-	immediate     bool // 一般 hazard fixed on the spot (立即整改)
-	closedEarly   bool // trap: closed before found
-	actions       []hazardAction
-	duplicateOf   *hazard
-	oldEquipLate  bool
-	foundMinute   int
-	verifyByOwner bool
+	id, srcID    string
+	e            *enterprise
+	town         string
+	major        bool
+	channel      string
+	level        string // found_by_level
+	dept         string // found_by_dept
+	found        time.Time
+	deadline     time.Time
+	guaPai       bool
+	guaPaiDate   time.Time
+	planDate     time.Time
+	rectified    time.Time
+	verifyFail   time.Time // a failed verification before the final rectification
+	verified     time.Time
+	verifyDept   string
+	closed       time.Time
+	cancelled    bool
+	tags         []string
+	clause       string
+	immediate    bool // 一般 hazard fixed on the spot (立即整改)
+	closedEarly  bool // trap: closed before found
+	actions      []hazardAction
+	duplicateOf  *hazard
+	oldEquipLate bool
+	foundMinute  int
 }
 
 type hazardAction struct {

@@ -97,7 +97,7 @@ func listFiles(t *testing.T, dir string, skip func(rel string, d fs.DirEntry) bo
 
 func TestDeterministic(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
-	o := Options{Seed: 7, Scale: 0.05, SensorDays: 1}
+	o := committed
 	o.Out = a
 	sa, err := Generate(o)
 	if err != nil {
@@ -126,7 +126,7 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 	// And a different seed gives different data.
-	o.Seed, o.Out = 8, t.TempDir()
+	o = Options{Seed: 8, Scale: 0.05, SensorDays: 1, Out: t.TempDir()}
 	if _, err := Generate(o); err != nil {
 		t.Fatal(err)
 	}
