@@ -61,6 +61,7 @@ type builder struct {
 
 var pages = []builder{
 	{Page{File: "drills.html", Title: "企业“四不”应急演练占比", Intro: "方案第14项：2024年企业“四不”演练占比达到40%，2025年达到50%，2026年除综合性演练外基本实现常态化。"}, drillPage},
+	{Page{File: "dictionary.html", Title: "数据字典", Intro: dictionaryIntro}, dictionaryPage},
 }
 
 // Build writes the site into outDir. It builds into a sibling folder and swaps it in at the
