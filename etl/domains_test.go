@@ -141,3 +141,52 @@ func TestHazardDomain(t *testing.T) {
 		t.Errorf("fact_hazard_event: %d events, first of YH202403040001 at %s; want 5 and 2024-03-04 09:00:00", events, first)
 	}
 }
+
+// inspections.csv: 8 data lines (2–9). Bad: line 6 has 3 passed of 2 tested, line 7 a
+// department 区城管局 that is not ours, line 8 a mode 巡逻 outside the list. Line 9 repeats
+// line 2: 5 rows load, 4 inspections remain, 2 of them 行政执法检查.
+//
+// cases.csv: 7 data lines. Bad: line 6 decided (03-01) before filed (03-10), line 7 a negative
+// fine, line 8 a fine under a 责令改正 decision. Of the 4 cases left, only 〔2024〕1号 fines
+// both the unit (30,000.00) and a person (5,000.00): one 一案双罚. Unit fines total
+// 30,000 + 1,200,000 = 1,230,000 yuan.
+func TestEnforcementDomain(t *testing.T) {
+	t.Parallel()
+	db := loadDomain(t, map[string]domainCounts{"inspections": {8, 5, 3}, "enforcement_cases": {7, 4, 3}},
+		domainSource("inspections", "inspections", "law_enforcement", "inspections.csv"),
+		domainSource("enforcement_cases", "enforcement_cases", "law_enforcement", "cases.csv"))
+	wantQuarantine(t, db, "inspections", "6:抽测合格人数", "7:检查部门", "8:检查方式")
+	wantQuarantine(t, db, "enforcement_cases", "6:决定日期", "7:单位罚款(元)", "8:决定类型")
+
+	var inspections, enforcement uint64
+	queryRow(t, db, "SELECT count(), sum(is_enforcement) FROM fact_inspection FINAL WHERE _deleted = 0", &inspections, &enforcement)
+	if inspections != 4 || enforcement != 2 {
+		t.Errorf("fact_inspection: %d inspections, %d enforcement; want 4 and 2", inspections, enforcement)
+	}
+	var dept, level, unit string
+	var modes []string
+	queryRow(t, db, "SELECT dept_code, org_level, territorial_unit, modes FROM fact_inspection FINAL WHERE src_id = 'JC-D15-2024-00002'", &dept, &level, &unit, &modes)
+	if dept != "D15" || level != "镇街" || unit != "P01" || !slices.Equal(modes, []string{"日常", "委托执法"}) {
+		t.Errorf("JC-D15-2024-00002 = %s %s %s %q; want D15 (from 应急局) 镇街 P01 [日常 委托执法]", dept, level, unit, modes)
+	}
+
+	var cases, double uint64
+	var fines float64
+	queryRow(t, db, "SELECT count(), sum(is_double_penalty), sum(fine_entity) FROM fact_enforcement_case FINAL WHERE _deleted = 0", &cases, &double, &fines)
+	if cases != 4 || double != 1 || fines != 1230000 {
+		t.Errorf("fact_enforcement_case: %d cases, %d 一案双罚, %v yuan of unit fines; want 4, 1, 1230000", cases, double, fines)
+	}
+	var isDouble, linked uint8
+	queryRow(t, db, `SELECT is_double_penalty, inspection_id IN (SELECT inspection_id FROM fact_inspection)
+		FROM fact_enforcement_case FINAL WHERE src_id = '兖应急罚〔2024〕1号'`, &isDouble, &linked)
+	if isDouble != 1 || linked != 1 {
+		t.Errorf("兖应急罚〔2024〕1号: double penalty %d, linked to its inspection %d; want 1 and 1", isDouble, linked)
+	}
+	var kind, industry string
+	var undecided uint8
+	queryRow(t, db, "SELECT decision_kind FROM fact_enforcement_case FINAL WHERE src_id = '兖生态环境罚〔2024〕1号'", &kind)
+	queryRow(t, db, "SELECT isNull(decision_date), industry_code FROM fact_enforcement_case FINAL WHERE src_id = '兖应急罚〔2024〕3号'", &undecided, &industry)
+	if kind != "不予处罚(首违/轻微)" || undecided != 1 || industry != "IT.MECH" {
+		t.Errorf("decision kind %q (want full-width parentheses normalised), 在办 case without decision date %d, industry %q (want the registry's IT.MECH)", kind, undecided, industry)
+	}
+}
