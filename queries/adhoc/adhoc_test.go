@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -132,7 +133,7 @@ func TestSavedQueriesParse(t *testing.T) {
 			t.Errorf("%s has no description", q.ID)
 		}
 	}
-	for _, id := range []string{"sibu_drills_by_town", "quarantine_by_file", "targets_due"} {
+	for _, id := range []string{"sibu_drills_by_town", "quarantine_by_file", "targets_due", "overdue_major_hazards"} {
 		if !ids[id] {
 			t.Errorf("saved query %s is missing", id)
 		}
@@ -312,5 +313,53 @@ func TestParameterValuesStayData(t *testing.T) {
 	var drills uint64
 	if err := admin.QueryRow(ctx, "SELECT count() FROM fact_drill").Scan(&drills); err != nil || drills != 7 {
 		t.Errorf("fact_drill after the attempts: %d rows, %v; want 7", drills, err)
+	}
+}
+
+// Overdue: a major hazard past its deadline and not rectified, once per dedup group.
+func TestOverdueMajorHazards(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	admin, analyst := fixture(t)
+	b, err := admin.PrepareBatch(ctx, `INSERT INTO fact_hazard (hazard_id, dedup_group_id, enterprise_id, town_code, level,
+		std_clause, channel, found_date, deadline_date, rectified_date, status, _version)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) *time.Time {
+		if s == "" {
+			return nil
+		}
+		d, _ := time.Parse(time.DateOnly, s)
+		return &d
+	}
+	for _, h := range []struct{ id, group, town, level, deadline, rectified, status string }{
+		{"h1", "g1", "370812001", "重大", "2020-01-31", "", "整改中"},           // overdue
+		{"h2", "g1", "370812001", "重大", "2020-02-15", "", "整改中"},           // the same hazard from another channel
+		{"h3", "h3", "370812001", "重大", "2099-12-31", "", "整改中"},           // not due yet
+		{"h4", "h4", "370812001", "一般", "2020-01-01", "", "整改中"},           // not major
+		{"h5", "h5", "370812001", "重大", "2020-03-01", "", "已销号"},           // closed
+		{"h6", "h6", "370812001", "重大", "2020-03-01", "2020-02-20", "待验收"}, // rectified in time
+		{"h7", "h7", "370812003", "重大", "2020-01-01", "", "整改中"},           // another town
+	} {
+		if err := b.Append(h.id, h.group, "91370812MA0000001A", h.town, h.level, "工贸-粉尘-第4条", "执法检查",
+			*day("2019-12-01"), day(h.deadline), day(h.rectified), h.status, uint64(1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+	for _, town := range []string{"鼓楼街道", "370812001"} {
+		got := run(t, analyst, "overdue_major_hazards", map[string]string{"town": town})
+		if len(got) != 2 || got[1][0] != "h1" || got[1][6] != "2020-01-31" {
+			t.Fatalf("town=%s: %q, want h1 only", town, got)
+		}
+		if days, err := strconv.Atoi(got[1][7]); err != nil || days < 2000 {
+			t.Errorf("逾期天数 = %q, want the days since 2020-01-31", got[1][7])
+		}
+	}
+	if got := run(t, analyst, "overdue_major_hazards", map[string]string{"town": "鼓楼街道' OR 1=1 --"}); len(got) != 1 {
+		t.Errorf("an injected town matched %d rows", len(got)-1)
 	}
 }
