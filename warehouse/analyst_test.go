@@ -205,3 +205,15 @@ func TestAnalystResultRowLimit(t *testing.T) {
 		t.Fatalf("got %v, want code 396 (TOO_MANY_ROWS_OR_BYTES)", err)
 	}
 }
+
+// A query that needs more memory than max_memory_usage fails instead of starving the server
+// (the profile's 4 GB, lowered here to 10 MB).
+func TestAnalystMemoryLimit(t *testing.T) {
+	t.Parallel()
+	admin := warehousetest.New(t)
+	analyst := analysttest.Open(t, admin.Database, map[string]string{"max_memory_usage": "10000000"})
+	_, err := drain(context.Background(), analyst, "SELECT uniqExact(number) FROM (SELECT number FROM system.numbers LIMIT 5000000)")
+	if code(err) != 241 {
+		t.Fatalf("got %v, want code 241 (MEMORY_LIMIT_EXCEEDED)", err)
+	}
+}
