@@ -149,6 +149,9 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 			st.Skipped++
 			continue
 		}
+		if len(res.Ignored) > 0 && file.read == 0 {
+			r.logf("  %s: 忽略未知列 (ignored columns) %s", b.Locator, strings.Join(res.Ignored, "、"))
+		}
 		file.add(res)
 		seq++
 		err = r.store(ctx, src, ds, b, res, fmt.Sprintf("%s-%06d", st.RunID, seq), file)

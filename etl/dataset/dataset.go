@@ -50,6 +50,10 @@ type Dataset struct {
 	Columns     []Column
 	// Finish derives columns from parsed ones and checks rules across fields.
 	Finish func(r *Record) error
+	// Key names the column holding the natural key. Within a batch, a second row with the
+	// same key and the same text is a re-sent copy (loaded, and deduplicated by the table);
+	// with different text it is a conflict, refused so that nobody's data wins silently.
+	Key string
 }
 
 // Meta is what the runner knows about the rows' origin.
@@ -102,7 +106,13 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	if len(t.Head) > 0 {
 		rows = append(append([]source.Row{}, t.Head...), t.Rows...)
 	}
-	headerAt, colFor, missing := d.findHeader(rows)
+	if len(rows) == 0 {
+		// An empty file or sheet is recorded, so a town that sent nothing is visible.
+		res.Read = 1
+		res.Rejects = []Reject{{Row: 0, Field: "文件", Reason: "文件为空 (empty file or sheet)"}}
+		return res
+	}
+	headerAt, colFor, bad := d.findHeader(rows)
 	if headerAt < 0 {
 		for _, row := range t.Rows {
 			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "表头", Reason: "找不到表头行 (no header row with the expected columns: " + strings.Join(d.headerWords(), "、") + ")", Raw: row.RawText()})
@@ -121,19 +131,32 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	defer b.release()
 	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), Meta: meta}
 	origin := d.originColumns()
+	keys := d.newKeyCheck()
+	width := len(rows[headerAt].Values)
 	for _, row := range rows[first:] {
 		res.Read++
 		rec.Row = row.Num
-		if len(missing) > 0 {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: missing[0], Reason: "文件缺少必填列 " + strings.Join(missing, "、") + " (missing column)", Raw: row.RawText()})
+		reject := func(field, reason string) {
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: field, Reason: reason, Raw: row.RawText()})
+		}
+		if bad != nil {
+			reject(bad.field, bad.reason)
 			continue
 		}
 		if row.Values == nil {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "行", Reason: "无法解析的记录 (unparsable record)", Raw: row.RawText()})
+			reject("行", "无法解析的记录 (unparsable record)")
+			continue
+		}
+		if extra := filledBeyond(row.Values, width); extra > 0 {
+			reject("行", fmt.Sprintf("本行比表头多 %d 个值，可能有未加引号的逗号 (%d more values than the header: an unquoted comma?)", extra, extra))
 			continue
 		}
 		if err := d.parseRow(rec, row, colFor, origin); err != nil {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: err.field, Reason: err.reason, Raw: row.RawText()})
+			reject(err.field, err.reason)
+			continue
+		}
+		if err := keys.check(rec, row); err != nil {
+			reject(err.field, err.reason)
 			continue
 		}
 		b.append(rec.cells)
@@ -149,8 +172,9 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 }
 
 // findHeader returns the index of the header row among the first rows (titles may sit above
-// it), the column index for each cell of it, and the required columns the file lacks.
-func (d *Dataset) findHeader(rows []source.Row) (int, []int, []string) {
+// it) and the column index for each cell of it. A header that lacks a required column or
+// names one twice makes every row of the file a reject, described by the returned error.
+func (d *Dataset) findHeader(rows []source.Row) (int, []int, *fieldError) {
 	best, bestHits := -1, 0
 	var bestMap []int
 	for i := 0; i < len(rows) && i < HeaderScan; i++ {
@@ -159,15 +183,21 @@ func (d *Dataset) findHeader(rows []source.Row) (int, []int, []string) {
 			best, bestHits, bestMap = i, hits, colFor
 		}
 	}
-	// Half the named columns is enough to recognise a header; fewer is a title or data row.
-	if best < 0 || bestHits*2 < len(d.headerWords()) {
+	// A row naming every required column, or half of all named columns, is the header;
+	// fewer is a title or a data row. (API records often carry only the required fields.)
+	if best < 0 || (bestHits*2 < len(d.headerWords()) && !d.hasRequired(bestMap)) {
 		return -1, nil, nil
 	}
 	found := map[int]bool{}
-	for _, c := range bestMap {
-		if c >= 0 {
-			found[c] = true
+	for i, c := range bestMap {
+		if c < 0 {
+			continue
 		}
+		if found[c] {
+			h := rows[best].Values[i]
+			return best, bestMap, &fieldError{h, "表头中“" + h + "”列重复，无法确定取哪一列 (the header names this column twice)"}
+		}
+		found[c] = true
 	}
 	var missing []string
 	for i, c := range d.Columns {
@@ -175,7 +205,81 @@ func (d *Dataset) findHeader(rows []source.Row) (int, []int, []string) {
 			missing = append(missing, c.Headers[0])
 		}
 	}
-	return best, bestMap, missing
+	if len(missing) > 0 {
+		return best, bestMap, &fieldError{missing[0], "文件缺少必填列 " + strings.Join(missing, "、") + " (missing column)"}
+	}
+	return best, bestMap, nil
+}
+
+func (d *Dataset) hasRequired(colFor []int) bool {
+	found := map[int]bool{}
+	for _, c := range colFor {
+		found[c] = true
+	}
+	for i, c := range d.Columns {
+		if c.Required && len(c.Headers) > 0 && !found[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// filledBeyond counts the non-empty cells past the header's width.
+func filledBeyond(vals []string, width int) int {
+	n := 0
+	for i := width; i < len(vals); i++ {
+		if vals[i] != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// keyCheck remembers each key's row text within a batch (see Dataset.Key).
+type keyCheck struct {
+	col   int
+	field string
+	seen  map[string]keySeen
+}
+
+type keySeen struct {
+	text string
+	row  int
+}
+
+func (d *Dataset) newKeyCheck() *keyCheck {
+	if d.Key == "" {
+		return nil
+	}
+	for i, c := range d.Columns {
+		if c.Name == d.Key {
+			field := c.Name
+			for _, k := range d.Columns {
+				if len(k.Headers) > 0 && (k.Name == c.Name || k.Name == "src_id") {
+					field = k.Headers[0]
+					break
+				}
+			}
+			return &keyCheck{col: i, field: field, seen: map[string]keySeen{}}
+		}
+	}
+	panic("dataset " + d.Name + " has no key column " + d.Key)
+}
+
+func (k *keyCheck) check(rec *Record, row source.Row) *fieldError {
+	if k == nil {
+		return nil
+	}
+	key := rec.cells[k.col].s
+	text := strings.Join(row.Values, "\x1f")
+	if prev, ok := k.seen[key]; ok {
+		if prev.text == text {
+			return nil
+		}
+		return &fieldError{k.field, fmt.Sprintf("编号 %s 与第 %d 行重复但内容不同 (duplicate key with different content; first at row %d)", key, prev.row, prev.row)}
+	}
+	k.seen[key] = keySeen{text: text, row: row.Num}
+	return nil
 }
 
 func (d *Dataset) matchHeader(cells []string) ([]int, int) {

@@ -9,6 +9,7 @@ func Drills(ents Enterprises) *Dataset {
 		Name:        "drills",
 		Table:       "fact_drill",
 		Description: "应急演练台账 (emergency drills), one row per drill",
+		Key:         "drill_id",
 		Columns: []Column{
 			{Name: "drill_id", Kind: String},
 			{Name: "src_system", Kind: String},

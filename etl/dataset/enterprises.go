@@ -43,6 +43,7 @@ func EnterpriseRegistry() *Dataset {
 		Name:        "enterprises",
 		Table:       "dim_enterprise",
 		Description: "生产经营单位名录 (enterprise registry), one row per unit, current state",
+		Key:         "enterprise_id",
 		Columns: []Column{
 			{Name: "enterprise_id", Kind: String, Headers: []string{"统一社会信用代码", "社会信用代码", "uscc"}, Required: true, Parse: parseUSCC},
 			{Name: "name", Kind: String, Headers: []string{"单位名称", "企业名称", "name"}, Required: true},
