@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"testing"
 
@@ -188,5 +189,37 @@ func TestEnforcementDomain(t *testing.T) {
 	queryRow(t, db, "SELECT isNull(decision_date), industry_code FROM fact_enforcement_case FINAL WHERE src_id = '兖应急罚〔2024〕3号'", &undecided, &industry)
 	if kind != "不予处罚(首违/轻微)" || undecided != 1 || industry != "IT.MECH" {
 		t.Errorf("decision kind %q (want full-width parentheses normalised), 在办 case without decision date %d, industry %q (want the registry's IT.MECH)", kind, undecided, industry)
+	}
+}
+
+// mine_monthly.xlsx: 9 data rows (2–10). 兴隆庄 2024-01 has every figure as text with
+// thousands separators, 古城 2024-02 one; row 6 names 兴隆庄 with its operator and writes the
+// month 2024年2月. Bad: row 8 intelligent output 99,000 above the raw 95,779.7, row 9 鲍店煤矿
+// (not a mine of the district), row 10 month 2024-13. 新驿 2024-02 is missing on purpose: a
+// gap is not a bad row, it stays a gap. So 4 mine-months for 2024-01, 2 for 2024-02
+// (M01, M02); raw output 2024-01 = 512,420.3 + 198,979.8 + 98,032.8 + 106,804.6 = 916,237.5 t,
+// intelligent = 268,784.1 + 93,814.1 + 49,913.6 + 47,114.8 = 459,626.6 t.
+func TestMineDomain(t *testing.T) {
+	t.Parallel()
+	db := loadDomain(t, map[string]domainCounts{"mines": {9, 6, 3}},
+		domainSource("mines", "mine_monthly", "mine_report", "mine_monthly.xlsx"))
+	wantQuarantine(t, db, "mines", "8:智能化开采产量(吨)", "9:煤矿名称", "10:月份(2024-01)")
+
+	var jan, feb uint64
+	var raw, intel float64
+	queryRow(t, db, `SELECT countIf(month = '2024-01-01'), countIf(month = '2024-02-01'),
+		sumIf(raw_coal_output_t, month = '2024-01-01'), sumIf(intelligent_output_t, month = '2024-01-01')
+		FROM fact_mine_monthly FINAL WHERE _deleted = 0`, &jan, &feb, &raw, &intel)
+	if jan != 4 || feb != 2 || math.Abs(raw-916237.5) > 1e-6 || math.Abs(intel-459626.6) > 1e-6 {
+		t.Errorf("mine-months %d and %d, 2024-01 output %v t of which intelligent %v t; want 4, 2, 916237.5, 459626.6", jan, feb, raw, intel)
+	}
+	var m01Raw float64
+	var m01UG, m01Staff uint32
+	var febMines []string
+	queryRow(t, db, "SELECT raw_coal_output_t, underground_headcount_avg, total_headcount FROM fact_mine_monthly FINAL WHERE mine_id = 'M01' AND month = '2024-01-01'",
+		&m01Raw, &m01UG, &m01Staff)
+	queryRow(t, db, "SELECT arraySort(groupArray(mine_id)) FROM fact_mine_monthly FINAL WHERE month = '2024-02-01'", &febMines)
+	if m01Raw != 512420.3 || m01UG != 2101 || m01Staff != 5182 || !slices.Equal(febMines, []string{"M01", "M02"}) {
+		t.Errorf("M01 2024-01 = %v t, %d underground, %d staff; 2024-02 mines %q; want 512420.3, 2101, 5182 and [M01 M02]", m01Raw, m01UG, m01Staff, febMines)
 	}
 }
