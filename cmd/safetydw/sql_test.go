@@ -61,7 +61,7 @@ func TestSQLCommand(t *testing.T) {
 		{name: "missing parameter", args: []string{"--saved", "targets_due"}, err: "missing parameter year"},
 		{name: "parameter not a number", args: []string{"--saved", "targets_due", "--param", "year=2025 OR 1=1"}, err: "is not a UInt16"},
 		{name: "malformed parameter", args: []string{"--saved", "targets_due", "--param", "2025"}, err: "write name=value"},
-		{name: "unknown saved query", args: []string{"--saved", "overdue_major_hazards"}, err: "no saved query"},
+		{name: "unknown saved query", args: []string{"--saved", "no_such_query"}, err: "no saved query"},
 		{name: "parquet without output", args: []string{"SELECT 1", "--format", "parquet"}, err: "needs --output"},
 		{name: "unknown format", args: []string{"SELECT 1", "--format", "xml"}, err: "unknown format"},
 		{name: "bom without csv", args: []string{"SELECT 1", "--bom"}, err: "--bom only applies"},
