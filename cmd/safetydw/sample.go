@@ -28,5 +28,6 @@ func sampleCmd() *cobra.Command {
 	c.Flags().Float64Var(&o.Scale, "scale", 0.1, "1.0 = a realistic district of ~6,000 enterprises (规模)")
 	c.Flags().StringVar(&o.Out, "out", "sample_data_large", "output folder (输出目录)")
 	c.Flags().IntVar(&o.SensorDays, "sensor-days", 0, "days of sensor readings (传感器数据天数, default 3)")
+	c.AddCommand(serveCmd())
 	return c
 }

@@ -18,6 +18,7 @@ package standin
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -39,7 +40,7 @@ type Endpoint struct {
 	Path         string // URL path, e.g. /api/hazards
 	File         string // JSON Lines file, one object per line
 	IDField      string // field that orders records sharing a timestamp; empty: "id", else the first key ending in _id
-	UpdatedField string // timestamp field; empty: updated_at
+	UpdatedField string // timestamp field; empty: "updated_at", else the first key ending in _time or _at
 }
 
 // Fault makes the stand-in misbehave: after Skip requests it answers the next Count requests
@@ -90,9 +91,6 @@ type record struct {
 func New(eps ...Endpoint) *Server {
 	s := &Server{endpoints: map[string]*endpoint{}}
 	for _, e := range eps {
-		if e.UpdatedField == "" {
-			e.UpdatedField = "updated_at"
-		}
 		s.endpoints[e.Path] = &endpoint{Endpoint: e}
 	}
 	return s
@@ -254,7 +252,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) int {
 
 func (s *Server) index(w http.ResponseWriter) int {
 	type entry struct {
-		Path, File, IDField, UpdatedField string
+		Path         string `json:"path"`
+		File         string `json:"file"`
+		IDField      string `json:"id_field"`      // empty until the first request guesses it
+		UpdatedField string `json:"updated_field"` // likewise
 	}
 	var list []entry
 	for _, e := range s.Endpoints() {
@@ -303,8 +304,14 @@ func parseLines(body []byte, ep *Endpoint) ([]record, error) {
 			recs = append(recs, record{raw: quoted})
 			continue
 		}
-		if ep.IDField == "" {
-			ep.IDField = guessIDField(line)
+		if ep.IDField == "" || ep.UpdatedField == "" {
+			id, updated := guessFields(line)
+			if ep.IDField == "" {
+				ep.IDField = id
+			}
+			if ep.UpdatedField == "" {
+				ep.UpdatedField = updated
+			}
 		}
 		rec := record{raw: append(json.RawMessage(nil), line...), id: text(m[ep.IDField])}
 		if ts, err := ParseTime(text(m[ep.UpdatedField])); err == nil {
@@ -319,34 +326,38 @@ func parseLines(body []byte, ep *Endpoint) ([]record, error) {
 	return recs, nil
 }
 
-// guessIDField picks "id" or else the first key ending in _id, in document order.
-func guessIDField(line []byte) string {
+// guessFields picks the key fields from the first record, since the generated files are not
+// ours to describe: the id is "id" or else the first key ending in _id; the timestamp is
+// "updated_at" or else the first key ending in _time or _at (hazard_events has event_time).
+func guessFields(line []byte) (id, updated string) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return "id"
+		return "id", "updated_at"
 	}
-	first := ""
+	var firstID, firstTS string
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			break
 		}
 		k, _ := tok.(string)
-		if k == "id" {
-			return k
-		}
-		if first == "" && strings.HasSuffix(k, "_id") {
-			first = k
+		switch {
+		case k == "id":
+			id = k
+		case k == "updated_at":
+			updated = k
+		case firstID == "" && strings.HasSuffix(k, "_id"):
+			firstID = k
+		case firstTS == "" && (strings.HasSuffix(k, "_time") || strings.HasSuffix(k, "_at")):
+			firstTS = k
 		}
 		var skip json.RawMessage
 		if dec.Decode(&skip) != nil {
 			break
 		}
 	}
-	if first == "" {
-		return "id"
-	}
-	return first
+	id, updated = cmp.Or(id, firstID, "id"), cmp.Or(updated, firstTS, "updated_at")
+	return id, updated
 }
 
 func filterSince(recs []record, since time.Time) []record {

@@ -148,3 +148,21 @@ func equal(a, b []int) bool {
 	}
 	return true
 }
+
+// A log without updated_at is keyed by its first *_time field, so incremental reads work.
+func TestGuessesEventTime(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "events.jsonl")
+	body := `{"hazard_id":"H1","event_time":"2025-03-01T08:00:00+08:00","event_type":"found"}
+{"hazard_id":"H1","event_time":"2025-03-02T08:00:00+08:00","event_type":"closed"}
+`
+	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(standin.New(standin.Endpoint{Path: "/api/events", File: file}))
+	defer hs.Close()
+	_, a := get(t, hs.URL+"/api/events?updated_since=2025-03-02T00:00:00%2B08:00&page=1", "")
+	if len(a.Data) != 1 || a.Data[0]["event_type"] != "closed" {
+		t.Errorf("since 03-02: %+v, want the closed event", a.Data)
+	}
+}
