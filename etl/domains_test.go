@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"safetydw/etl"
@@ -221,5 +222,88 @@ func TestMineDomain(t *testing.T) {
 	queryRow(t, db, "SELECT arraySort(groupArray(mine_id)) FROM fact_mine_monthly FINAL WHERE month = '2024-02-01'", &febMines)
 	if m01Raw != 512420.3 || m01UG != 2101 || m01Staff != 5182 || !slices.Equal(febMines, []string{"M01", "M02"}) {
 		t.Errorf("M01 2024-01 = %v t, %d underground, %d staff; 2024-02 mines %q; want 512420.3, 2101, 5182 and [M01 M02]", m01Raw, m01UG, m01Staff, febMines)
+	}
+}
+
+// training.json: a JSON array of 8 records (the reader numbers them 1–8). 张三丰 appears twice,
+// once as 370812198503120020 and once with the first-generation number 370812850312002 and the
+// phone "+86 138-1234-5678": one person, one key. 李四's 11010519491231002x is the GB 11643
+// example (check character X, see etl/normalize/pii_test.go). Bad: record 6 has a wrong check
+// character (…0021 where 0 is right), record 7 is a unit's trainee without the unit's USCC,
+// record 8 a role 学员 outside the list. So 5 records load, for 4 persons.
+//
+// printf '%s' '370812198503120020safetydw-demo-salt-not-for-production' | sha256sum
+// printf '%s' '11010519491231002Xsafetydw-demo-salt-not-for-production' | sha256sum
+func TestTrainingDomain(t *testing.T) {
+	t.Setenv("SAFETYDW_PII_SALT", "") // the documented demo salt, so the keys above hold
+	const zhang = "74ce13501554e76494083567dd7c7bc37769ad2416f707d764bd6579fa98f596"
+	const li = "6f3c07773d64ff7afb70080e9cc87557bc3afc1f6de34935257bb8e10b2c767a"
+	db := loadDomain(t, map[string]domainCounts{"training": {8, 5, 3}},
+		domainSource("training", "training", "training_platform", "training.json"))
+	wantQuarantine(t, db, "training", "6:身份证号", "7:统一社会信用代码", "8:人员类别")
+
+	var records, persons uint64
+	queryRow(t, db, "SELECT count(), uniqExact(person_key) FROM fact_training FINAL WHERE _deleted = 0", &records, &persons)
+	if records != 5 || persons != 4 {
+		t.Errorf("fact_training: %d records of %d persons, want 5 of 4", records, persons)
+	}
+	type person struct{ key, name, phone string }
+	for id, want := range map[string]person{
+		"PX202400001": {zhang, "张**", "138****5678"},
+		"PX202400002": {zhang, "张**", "138****5678"},
+		"PX202400003": {li, "李*", "139****5678"},
+	} {
+		var got person
+		queryRow(t, db, "SELECT person_key, person_name_masked, phone_masked FROM fact_training FINAL WHERE src_id = '"+id+"'", &got.key, &got.name, &got.phone)
+		if got != want {
+			t.Errorf("%s = %+v, want %+v", id, got, want)
+		}
+	}
+	var dept, unit, town string
+	queryRow(t, db, "SELECT dept_code FROM fact_training FINAL WHERE src_id = 'PX202400004'", &dept)
+	queryRow(t, db, "SELECT territorial_unit, town_code FROM fact_training FINAL WHERE src_id = 'PX202400003'", &unit, &town)
+	if dept != "D15" || unit != "P01" || town != "370812003" {
+		t.Errorf("regulator's department %q, 乙化工 trainee's unit %q in town %q; want D15, P01, 370812003", dept, unit, town)
+	}
+
+	// No ID number, phone or full name of the file reaches the warehouse: not in any text
+	// column of fact_training, and not in the quarantine's copy of the refused records.
+	raw := []string{
+		"370812198503120020", "370812850312002", "11010519491231002", "370812199007071535", "370812197806154418",
+		"370812198503120021", "370812199501010527", "370812198811203362",
+		"13812345678", "138-1234-5678", "13912345678", "13712345678", "15012345678", "13612345678", "13512345678", "13312345678",
+		"张三丰", "李四", "王五", "赵六", "钱七", "孙八", "周九",
+	}
+	cols := map[string][]string{"etl_quarantine": {"raw", "reason", "field"}}
+	rows, err := db.Query(context.Background(), "SELECT name FROM system.columns WHERE database = ? AND table = 'fact_training' AND type LIKE '%String%'", db.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		cols["fact_training"] = append(cols["fact_training"], c)
+	}
+	rows.Close()
+	if len(cols["fact_training"]) < 15 {
+		t.Fatalf("fact_training has only %d text columns: %v", len(cols["fact_training"]), cols["fact_training"])
+	}
+	for table, cs := range cols {
+		for _, c := range cs {
+			for _, v := range raw {
+				var n uint64
+				queryRow(t, db, fmt.Sprintf("SELECT count() FROM %s WHERE position(toString(%s), '%s') > 0", table, c, v), &n)
+				if n > 0 {
+					t.Errorf("%s.%s holds the raw value %s in %d rows", table, c, v, n)
+				}
+			}
+		}
+	}
+	var redacted string
+	queryRow(t, db, "SELECT raw FROM etl_quarantine FINAL WHERE source = 'training' AND row_num = 7", &redacted)
+	if !strings.Contains(redacted, "孙*") || !strings.Contains(redacted, "兖州丙木业有限公司") {
+		t.Errorf("quarantined record 7 = %q; want it kept readable, with the name masked (孙*)", redacted)
 	}
 }

@@ -180,18 +180,32 @@ type prepared struct {
 	err error
 }
 
-// prepare reads and transforms batches into ready until the connector is done, fails or the
-// run is cancelled; it closes ready when it stops.
+// prepare reads batches in one goroutine and transforms them in another, handing them to
+// ready in order; reading, validating and the server's insert then all overlap. It closes
+// ready when the connector is done, fails or the run is cancelled.
 func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset.Dataset, src SourceConfig, version uint64, ready chan<- prepared) {
 	defer close(ready)
-	for {
-		b, err := conn.Next(ctx)
-		if b == nil && err == nil {
-			return
+	read := make(chan prepared, 1)
+	go func() {
+		defer close(read)
+		for {
+			b, err := conn.Next(ctx)
+			if b == nil && err == nil {
+				return
+			}
+			select {
+			case read <- prepared{b: b, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
-		p := prepared{b: b, err: err}
-		if err == nil && !b.Seen {
-			p.res = r.transform(ds, src, b, version)
+	}()
+	for p := range read {
+		if p.err == nil && !p.b.Seen {
+			p.res = r.transform(ds, src, p.b, version)
 		}
 		select {
 		case ready <- p:
@@ -199,9 +213,8 @@ func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset
 			if p.res != nil {
 				p.res.Release()
 			}
-			return
-		}
-		if err != nil {
+			for range read { // let the reader see the cancel and stop
+			}
 			return
 		}
 	}
@@ -223,7 +236,7 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, b *source.Batc
 	if b.Err != nil {
 		// What could not be parsed is quarantined as one row, so it is listed and not lost.
 		res.Read++
-		res.Rejects = append(res.Rejects, dataset.Reject{Row: b.ErrRow, Field: "文件", Reason: b.Err.Error(), Raw: b.Raw})
+		res.Rejects = append(res.Rejects, dataset.Reject{Row: b.ErrRow, Field: "文件", Reason: b.Err.Error(), Raw: ds.Redact(b.Raw)})
 	}
 	return res
 }

@@ -18,6 +18,24 @@ var (
 	parkTown     map[string]string // park code → the town it lies in
 )
 
+func parkTowns() map[string]string {
+	parkTownOnce.Do(func() {
+		parkTown = map[string]string{}
+		for _, p := range refdata.Parks() {
+			parkTown[p.Code] = p.TownCode
+		}
+	})
+	return parkTown
+}
+
+// townOf is the town of a territorial unit: the unit itself, or the town a park lies in.
+func townOf(unit string) string {
+	if t, ok := parkTowns()[unit]; ok {
+		return t
+	}
+	return unit
+}
+
 // attribute returns the territorial unit answerable for a fact about the registry unit uscc,
 // which the fact places in town, and the unit's industry. The registry holds units' current
 // state: its park is used only while it agrees with the fact's town, so a fact from before a
@@ -27,13 +45,7 @@ func attribute(ents Enterprises, uscc, town string) (unit, industry string) {
 	if !ok {
 		return town, ""
 	}
-	parkTownOnce.Do(func() {
-		parkTown = map[string]string{}
-		for _, p := range refdata.Parks() {
-			parkTown[p.Code] = p.TownCode
-		}
-	})
-	if e.TerritorialUnit == town || parkTown[e.TerritorialUnit] == town || town == "" {
+	if e.TerritorialUnit == town || parkTowns()[e.TerritorialUnit] == town || town == "" {
 		return e.TerritorialUnit, e.IndustryCode
 	}
 	return town, e.IndustryCode

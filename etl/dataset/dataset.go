@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"safetydw/etl/normalize"
 	"safetydw/etl/source"
 )
 
@@ -40,6 +41,9 @@ type Column struct {
 	// (string, time.Time, *time.Time, time.Time for DateTime, uint8, uint16, uint32, uint64,
 	// float32, float64, []string for StringList). It also sees empty cells of optional columns.
 	Parse func(string) (any, error)
+	// Personal marks a column read from personal data (names, ID numbers, phones): a rejected
+	// row keeps that cell only masked, so the quarantine never holds what the table may not.
+	Personal bool
 }
 
 // Dataset is a self-describing source dataset: where its rows go and how to read them.
@@ -115,7 +119,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	headerAt, colFor, bad := d.findHeader(rows)
 	if headerAt < 0 {
 		for _, row := range t.Rows {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "表头", Reason: "找不到表头行 (no header row with the expected columns: " + strings.Join(d.headerWords(), "、") + ")", Raw: row.RawText()})
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "表头", Reason: "找不到表头行 (no header row with the expected columns: " + strings.Join(d.headerWords(), "、") + ")", Raw: d.Redact(row.RawText())})
 		}
 		res.Read = len(t.Rows)
 		return res
@@ -137,7 +141,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 		res.Read++
 		rec.Row = row.Num
 		reject := func(field, reason string) {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: field, Reason: reason, Raw: row.RawText()})
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: field, Reason: reason, Raw: d.rejectText(row, colFor)})
 		}
 		if bad != nil {
 			reject(bad.field, bad.reason)
@@ -169,6 +173,41 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 		res.Records = append(res.Records, b.flush())
 	}
 	return res
+}
+
+// personal reports whether any column is read from personal data.
+func (d *Dataset) personal() bool {
+	for _, c := range d.Columns {
+		if c.Personal {
+			return true
+		}
+	}
+	return false
+}
+
+// Redact hides ID and phone numbers in text about a dataset with personal columns (a
+// rejected row, the preview of an unreadable file); other datasets' text is kept as is.
+func (d *Dataset) Redact(text string) string {
+	if !d.personal() {
+		return text
+	}
+	return normalize.RedactPII(text)
+}
+
+// rejectText is a rejected row's text for the quarantine: as the source gave it, or, for a
+// dataset with personal columns, rebuilt from its cells with those masked.
+func (d *Dataset) rejectText(row source.Row, colFor []int) string {
+	if !d.personal() || row.Values == nil {
+		return d.Redact(row.RawText())
+	}
+	vals := make([]string, len(row.Values))
+	for i, v := range row.Values {
+		if i < len(colFor) && colFor[i] >= 0 && d.Columns[colFor[i]].Personal {
+			v = normalize.MaskName(v)
+		}
+		vals[i] = v
+	}
+	return d.Redact(source.Row{Values: vals}.RawText())
 }
 
 // findHeader returns the index of the header row among the first rows (titles may sit above

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -143,4 +144,50 @@ func MaskPhone(phone string) string {
 		return strings.Repeat("*", len(s))
 	}
 	return s[:3] + strings.Repeat("*", len(s)-7) + s[len(s)-4:]
+}
+
+var (
+	// An 18-character ID number, possibly typed with spaces after the area code and the
+	// birth date, or a 15-digit first-generation one; not inside a longer code.
+	idLike = regexp.MustCompile(`(^|[^0-9A-Za-z])([0-9]{6} ?[0-9]{8} ?[0-9]{3}[0-9Xx]|[0-9]{15})([^0-9A-Za-z]|$)`)
+	// A mainland mobile number, possibly with +86 and dashes or spaces; not inside a longer code.
+	phoneLike = regexp.MustCompile(`(^|[^0-9A-Za-z])((?:\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})([^0-9A-Za-z]|$)`)
+)
+
+// RedactPII hides what looks like an ID number (with a real birth date in it, so a USCC of
+// digits stays readable) or a mobile number in free text, for the quarantine and the landing
+// archive: they keep rejected rows' text, and it must not carry what the tables may not.
+func RedactPII(s string) string {
+	s = replaceBounded(idLike, s, func(m string) string {
+		digits := strings.ReplaceAll(m, " ", "")
+		birth := ""
+		switch len(digits) {
+		case 18:
+			birth = digits[6:14]
+		case 15:
+			birth = "19" + digits[6:12]
+		}
+		if _, err := time.Parse("20060102", birth); err != nil {
+			return m
+		}
+		return "[身份证号已隐去]"
+	})
+	return replaceBounded(phoneLike, s, MaskPhone)
+}
+
+// replaceBounded replaces group 2 of each match of re (groups 1 and 3 are the boundary
+// characters, kept). A boundary character consumed by one match hides the next match
+// that shares it, so it runs until nothing changes.
+func replaceBounded(re *regexp.Regexp, s string, f func(string) string) string {
+	for range 8 {
+		out := re.ReplaceAllStringFunc(s, func(m string) string {
+			sub := re.FindStringSubmatch(m)
+			return sub[1] + f(sub[2]) + sub[3]
+		})
+		if out == s {
+			break
+		}
+		s = out
+	}
+	return s
 }

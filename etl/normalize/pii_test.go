@@ -85,3 +85,18 @@ func TestMasks(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactPII(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"姓名":"张三丰","身份证号":"370812198503120020","手机号":"13812345678"}`: `{"姓名":"张三丰","身份证号":"[身份证号已隐去]","手机号":"138****5678"}`,
+		"蒋飞,370812780525310,+86 13107236146":                           "蒋飞,[身份证号已隐去],131****6146",
+		"金波\t370812 19780721 1584\t181-1752-5483":                      "金波\t[身份证号已隐去]\t181****5483",
+		"13812345678,13912345678":                                      "138****5678,139****5678",
+		// A USCC made of digits has no birth date in it and stays; so do counts and dates.
+		"913708122046864978,2024-03-05,1250": "913708122046864978,2024-03-05,1250",
+	} {
+		if got := RedactPII(in); got != want {
+			t.Errorf("RedactPII(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
