@@ -307,3 +307,122 @@ func TestTrainingDomain(t *testing.T) {
 		t.Errorf("quarantined record 7 = %q; want it kept readable, with the name masked (孙*)", redacted)
 	}
 }
+
+// properties.xlsx: a title row, the header on row 2, 7 properties (rows 3–9), dates as Excel
+// serials in rows 3–6 and as text below. Bad: row 7 type 仓库, row 8 not rented but with a
+// tenant, row 9 deregistered (2024-01-01) before registered (2024-06-01). Of the 4 loaded,
+// FW00100001 (patrolled 2026-11-20) and FW00100002 (2026-11-01) were patrolled within the 30
+// days before 2026-11-30; FW10100001 (2026-09-15) was not, FW10100002 is deregistered.
+func TestPropertyDomain(t *testing.T) {
+	t.Parallel()
+	db := loadDomain(t, map[string]domainCounts{"properties": {7, 4, 3}},
+		domainSource("properties", "properties", "grid_platform", "properties.xlsx"))
+	wantQuarantine(t, db, "properties", "7:类型", "8:承租方类型", "9:注销日期")
+
+	var n, patrolled uint64
+	queryRow(t, db, `SELECT count(), countIf(last_patrol_date >= '2026-10-31' AND isNull(deregistered_date))
+		FROM dim_property FINAL WHERE _deleted = 0`, &n, &patrolled)
+	if n != 4 || patrolled != 2 {
+		t.Errorf("dim_property: %d properties, %d patrolled within 30 days; want 4 and 2", n, patrolled)
+	}
+	var owner, worker, town, dereg string
+	queryRow(t, db, "SELECT owner_name_masked, grid_worker_name_masked FROM dim_property FINAL WHERE property_id = 'FW00100001'", &owner, &worker)
+	queryRow(t, db, "SELECT town_code, toString(deregistered_date) FROM dim_property FINAL WHERE property_id = 'FW10100002'", &town, &dereg)
+	if owner != "王**" || worker != "李**" || town != "370812101" || dereg != "2025-01-10" {
+		t.Errorf("FW00100001 owner %q grid worker %q; FW10100002 town %q deregistered %q; want 王** 李** 370812101 2025-01-10", owner, worker, town, dereg)
+	}
+	var raw string
+	queryRow(t, db, "SELECT raw FROM etl_quarantine FINAL WHERE source = 'properties' AND row_num = 8", &raw)
+	if strings.Contains(raw, "郑五") || !strings.Contains(raw, "郑*") {
+		t.Errorf("quarantined row 8 = %q; want the owner 郑五 masked as 郑*", raw)
+	}
+}
+
+// reports.csv: 7 reports (lines 2–8). Bad: line 6 accepted (03-08 10:00) before received
+// (03-09 10:00), line 7 未核实 although verified on 03-11, line 8 a 3,000 yuan reward for a
+// report found 不属实. The 4 loaded carry one reward of 3,000.00.
+func TestReportDomain(t *testing.T) {
+	t.Parallel()
+	db := loadDomain(t, map[string]domainCounts{"reports": {7, 4, 3}},
+		domainSource("reports", "reports", "report_hotline", "reports.csv"))
+	wantQuarantine(t, db, "reports", "6:受理时间", "7:核查结果", "8:奖励金额(元)")
+
+	var n uint64
+	var reward float64
+	queryRow(t, db, "SELECT count(), sum(reward_amount) FROM fact_report FINAL WHERE _deleted = 0", &n, &reward)
+	if n != 4 || reward != 3000 {
+		t.Errorf("fact_report: %d reports, %v yuan of rewards; want 4 and 3000", n, reward)
+	}
+	type handling struct{ dept, town, assigned, verified string }
+	for id, want := range map[string]handling{
+		"JB20240306001": {"", "370812101", "370812101", ""},              // 大安镇人民政府 handles it (属地); not verified yet
+		"JB20240307001": {"D15", "370812003", "", "2024-03-09 15:00:00"}, // 应急局
+		"JB20240308001": {"", "370812007", "370812007", "2024-03-09 10:00:00"},
+	} {
+		var got handling
+		queryRow(t, db, "SELECT assigned_dept_code, town_code, assigned_town_code, ifNull(toString(verified_at), '') FROM fact_report FINAL WHERE src_id = '"+id+"'",
+			&got.dept, &got.town, &got.assigned, &got.verified)
+		if got != want {
+			t.Errorf("%s = %+v, want %+v", id, got, want)
+		}
+	}
+	var hazard, property, accepted, unit string
+	queryRow(t, db, "SELECT linked_hazard_src_id, toString(accepted_at), territorial_unit FROM fact_report FINAL WHERE src_id = 'JB20240305001'", &hazard, &accepted, &unit)
+	queryRow(t, db, "SELECT property_id FROM fact_report FINAL WHERE src_id = 'JB20240306001'", &property)
+	if hazard != "YH202403050001" || accepted != "2024-03-05 15:00:00" || unit != "370812001" || property != "FW10100001" {
+		t.Errorf("links %q %q, accepted %q, unit %q; want YH202403050001 FW10100001, 2024-03-05 15:00:00, 370812001", hazard, property, accepted, unit)
+	}
+}
+
+// accidents.csv: 6 accidents (lines 2–7). Bad: line 6 type 意外 (not a GB 6441 class), line 7
+// report finished (11-01) before the accident (11-10). All 3 loaded 一般 declarations are
+// checked against the 条例: SG-2024-002 has 3 deaths and SG-2024-003 a loss of 1,200.50 万元,
+// both 较大 by the numbers; SG-2024-004 is declared 较大 and is. So one accident is 较大 or
+// worse as declared, three by the numbers, and two are flagged, none refused for it.
+func TestAccidentDomain(t *testing.T) {
+	t.Parallel()
+	db := loadDomain(t, map[string]domainCounts{"accidents": {6, 4, 2}},
+		domainSource("accidents", "accidents", "accident_register", "accidents.csv"))
+	wantQuarantine(t, db, "accidents", "6:事故类型", "7:调查报告完成日期")
+
+	var declared, byNumbers, mismatched uint64
+	queryRow(t, db, `SELECT countIf(level != '一般'), countIf(level_by_numbers != '一般'), sum(level_mismatch)
+		FROM fact_accident FINAL WHERE _deleted = 0`, &declared, &byNumbers, &mismatched)
+	if declared != 1 || byNumbers != 3 || mismatched != 2 {
+		t.Errorf("较大+ declared %d, by numbers %d, mismatched %d; want 1, 3, 2", declared, byNumbers, mismatched)
+	}
+	var kind, unit string
+	var done uint8
+	queryRow(t, db, "SELECT accident_type, territorial_unit, isNull(report_done) FROM fact_accident FINAL WHERE src_id = 'SG-2024-002'", &kind, &unit, &done)
+	var industry string
+	var loss float64
+	queryRow(t, db, "SELECT industry_code, direct_loss_wan FROM fact_accident FINAL WHERE src_id = 'SG-2024-003'", &industry, &loss)
+	if kind != "中毒和窒息" || unit != "P01" || done != 1 || industry != "OTHER" || loss != 1200.5 {
+		t.Errorf("SG-2024-002 %s %s report open %d; SG-2024-003 %s %v; want 中毒和窒息 P01 1, OTHER 1200.5", kind, unit, done, industry, loss)
+	}
+}
+
+// ledger_items.csv: 7 items (lines 2–8). Bad: line 7 已销号 without a 销号日期, line 8 a ledger
+// type 危房 that is not one of ours. Of the 5 loaded, WQ-0001, LJ-0001 and CD-0001 are
+// resolved, together 1 座 + 2 台 + 1.2 km = 4.2 in their own units.
+func TestLedgerDomain(t *testing.T) {
+	t.Parallel()
+	db := loadDomain(t, map[string]domainCounts{"ledgers": {7, 5, 2}},
+		domainSource("ledgers", "ledger_items", "task_ledgers", "ledger_items.csv"))
+	wantQuarantine(t, db, "ledgers", "7:状态", "8:台账类型")
+
+	var n, resolved uint64
+	var qty float64
+	queryRow(t, db, "SELECT count(), countIf(status = '已销号'), sumIf(quantity, isNotNull(resolved_date)) FROM fact_ledger_item FINAL WHERE _deleted = 0", &n, &resolved, &qty)
+	if n != 5 || resolved != 3 || math.Abs(qty-4.2) > 1e-9 {
+		t.Errorf("fact_ledger_item: %d items, %d resolved, quantity %v; want 5, 3, 4.2", n, resolved, qty)
+	}
+	var ljUnit, jsUnit, wqDept string
+	var smart uint8
+	queryRow(t, db, "SELECT territorial_unit FROM fact_ledger_item FINAL WHERE item_id = 'LJ-0001'", &ljUnit)
+	queryRow(t, db, "SELECT territorial_unit, connected_smart_site FROM fact_ledger_item FINAL WHERE item_id = 'JS-0001'", &jsUnit, &smart)
+	queryRow(t, db, "SELECT dept_code FROM fact_ledger_item FINAL WHERE item_id = 'WQ-0002'", &wqDept)
+	if ljUnit != "P01" || jsUnit != "370812101" || smart != 1 || wqDept != "D08" {
+		t.Errorf("LJ-0001 unit %s, JS-0001 unit %s smart site %d, WQ-0002 dept %s; want P01, 370812101, 1, D08", ljUnit, jsUnit, smart, wqDept)
+	}
+}

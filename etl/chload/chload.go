@@ -8,47 +8,84 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"safetydw/warehouse"
 )
 
-// Insert writes the records into table in one INSERT; the records must share a schema whose
-// field names are columns of the table.
+// Insert writes the records into table in one INSERT and waits for the server to finish it.
+// The records must share a schema whose field names are columns of the table.
 func Insert(ctx context.Context, db *warehouse.DB, table string, recs []arrow.RecordBatch) (int, error) {
 	if len(recs) == 0 {
 		return 0, nil
 	}
-	schema := recs[0].Schema()
+	s, err := Open(ctx, db, table, recs[0].Schema())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.Write(recs)
+	if err != nil {
+		s.Abort()
+		return 0, err
+	}
+	return n, s.Close()
+}
+
+// Stream is one INSERT that takes record batches as they come: each Write goes to the server
+// as a data block at once, and the server writes it while the caller prepares the next one.
+// Nothing is final until Close returns; Abort gives up.
+type Stream struct {
+	batch driver.Batch
+	table string
+	names []string
+}
+
+// Open starts an INSERT into table for records of the schema.
+func Open(ctx context.Context, db *warehouse.DB, table string, schema *arrow.Schema) (*Stream, error) {
 	names := make([]string, schema.NumFields())
 	for i, f := range schema.Fields() {
 		names[i] = f.Name
 	}
 	batch, err := db.PrepareBatch(ctx, "INSERT INTO "+table+" ("+strings.Join(names, ", ")+")")
 	if err != nil {
-		return 0, fmt.Errorf("insert into %s: %w", table, err)
+		return nil, fmt.Errorf("insert into %s: %w", table, err)
 	}
+	return &Stream{batch: batch, table: table, names: names}, nil
+}
+
+// Write appends the records column by column and sends them as one block.
+func (s *Stream) Write(recs []arrow.RecordBatch) (int, error) {
 	rows := 0
 	for _, rec := range recs {
 		for i, col := range rec.Columns() {
-			v, err := columnValues(col, schema.Field(i).Nullable)
-			if err != nil {
-				batch.Abort()
-				return 0, fmt.Errorf("%s.%s: %w", table, names[i], err)
+			v, err := columnValues(col, rec.Schema().Field(i).Nullable)
+			if err == nil {
+				err = s.batch.Column(i).Append(v)
 			}
-			if err := batch.Column(i).Append(v); err != nil {
-				batch.Abort()
-				return 0, fmt.Errorf("%s.%s: %w", table, names[i], err)
+			if err != nil {
+				return rows, fmt.Errorf("%s.%s: %w", s.table, s.names[i], err)
 			}
 		}
 		rows += int(rec.NumRows())
 	}
-	if err := batch.Send(); err != nil {
-		return 0, fmt.Errorf("insert into %s: %w", table, err)
+	if err := s.batch.Flush(); err != nil {
+		return rows, fmt.Errorf("insert into %s: %w", s.table, err)
 	}
 	return rows, nil
 }
+
+// Close ends the INSERT and waits until the server has written every block.
+func (s *Stream) Close() error {
+	if err := s.batch.Send(); err != nil {
+		return fmt.Errorf("insert into %s: %w", s.table, err)
+	}
+	return nil
+}
+
+// Abort ends the INSERT without finishing it.
+func (s *Stream) Abort() { _ = s.batch.Abort() }
 
 // columnValues returns the slice clickhouse-go takes for the column. Fixed-width columns
 // hand over Arrow's own buffer. A Nullable ClickHouse column takes pointers even when no
@@ -108,6 +145,17 @@ func columnValues(col arrow.Array, nullable bool) (any, error) {
 	case *array.Timestamp:
 		unit := a.DataType().(*arrow.TimestampType).Unit
 		div := map[arrow.TimeUnit]int64{arrow.Second: 1, arrow.Millisecond: 1e3, arrow.Microsecond: 1e6, arrow.Nanosecond: 1e9}[unit]
+		if nullable {
+			// Nullable(DateTime) takes pointers; a NULL is a timestamp not yet happened.
+			out := make([]*time.Time, a.Len())
+			for i, v := range a.TimestampValues() {
+				if a.IsValid(i) {
+					t := time.Unix(int64(v)/div, 0)
+					out[i] = &t
+				}
+			}
+			return out, nil
+		}
 		out := make([]int64, a.Len())
 		for i, v := range a.TimestampValues() {
 			out[i] = int64(v) / div

@@ -29,6 +29,9 @@ const (
 	Float32
 	Float64
 	StringList // Array(String): a JSON array or text joined with 、 , ; (tags, modes, measures)
+	// NullableDateTime is a timestamp that may not have happened yet (accepted, verified…);
+	// an empty cell is NULL.
+	NullableDateTime
 )
 
 // Column is one warehouse column of a dataset.
@@ -39,7 +42,8 @@ type Column struct {
 	Required bool     // an empty cell is an error
 	// Parse overrides the default parser of the kind. It returns a value of the kind's Go type
 	// (string, time.Time, *time.Time, time.Time for DateTime, uint8, uint16, uint32, uint64,
-	// float32, float64, []string for StringList). It also sees empty cells of optional columns.
+	// float32, float64, []string for StringList, *time.Time for NullableDateTime). It also
+	// sees empty cells of optional columns.
 	Parse func(string) (any, error)
 	// Personal marks a column read from personal data (names, ID numbers, phones): a rejected
 	// row keeps that cell only masked, so the quarantine never holds what the table may not.
@@ -427,7 +431,7 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 			if err != nil {
 				return &fieldError{c.Headers[0], err.Error()}
 			}
-		} else if c.Kind == NullableDate {
+		} else if c.Kind == NullableDate || c.Kind == NullableDateTime {
 			rec.cells[j].null = true
 		}
 	}

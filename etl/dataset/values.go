@@ -31,7 +31,7 @@ func parseCell(k Kind, s string) (cell, error) {
 	case Date, NullableDate:
 		t, err := normalize.Date(s)
 		return cell{i: int64(arrow.Date32FromTime(t))}, err
-	case DateTime:
+	case DateTime, NullableDateTime:
 		sec, err := normalize.UnixSeconds(s)
 		return cell{i: sec}, err
 	case UInt8:
@@ -81,7 +81,7 @@ func fromAny(k Kind, v any) (cell, error) {
 		switch k {
 		case Date, NullableDate:
 			return cell{i: int64(arrow.Date32FromTime(x))}, nil
-		case DateTime:
+		case DateTime, NullableDateTime:
 			return cell{i: x.Unix()}, nil
 		}
 	case *time.Time:
@@ -90,6 +90,12 @@ func fromAny(k Kind, v any) (cell, error) {
 				return cell{null: true}, nil
 			}
 			return cell{i: int64(arrow.Date32FromTime(*x))}, nil
+		}
+		if k == NullableDateTime {
+			if x == nil {
+				return cell{null: true}, nil
+			}
+			return cell{i: x.Unix()}, nil
 		}
 	case uint8:
 		return cell{u: uint64(x)}, nil
@@ -122,6 +128,12 @@ func (c cell) value(k Kind) any {
 		return &t
 	case DateTime:
 		return time.Unix(c.i, 0)
+	case NullableDateTime:
+		if c.null {
+			return (*time.Time)(nil)
+		}
+		t := time.Unix(c.i, 0)
+		return &t
 	case UInt8:
 		return uint8(c.u)
 	case UInt16:
@@ -142,7 +154,7 @@ func (c cell) value(k Kind) any {
 func (d *Dataset) Schema() *arrow.Schema {
 	fields := make([]arrow.Field, len(d.Columns))
 	for i, c := range d.Columns {
-		fields[i] = arrow.Field{Name: c.Name, Type: arrowType(c.Kind), Nullable: c.Kind == NullableDate}
+		fields[i] = arrow.Field{Name: c.Name, Type: arrowType(c.Kind), Nullable: c.Kind == NullableDate || c.Kind == NullableDateTime}
 	}
 	return arrow.NewSchema(fields, nil)
 }
@@ -154,7 +166,7 @@ func arrowType(k Kind) arrow.DataType {
 	switch k {
 	case Date, NullableDate:
 		return arrow.FixedWidthTypes.Date32
-	case DateTime:
+	case DateTime, NullableDateTime:
 		return chinaTime
 	case UInt8:
 		return arrow.PrimitiveTypes.Uint8
@@ -197,7 +209,11 @@ func (b *builder) append(cells []cell) {
 				fb.Append(arrow.Date32(c.i))
 			}
 		case *array.TimestampBuilder:
-			fb.Append(arrow.Timestamp(c.i))
+			if c.null {
+				fb.AppendNull()
+			} else {
+				fb.Append(arrow.Timestamp(c.i))
+			}
 		case *array.Uint8Builder:
 			fb.Append(uint8(c.u))
 		case *array.Uint16Builder:
