@@ -139,6 +139,12 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 		}
 	}()
 	var file fileTotals // a chunked file's counts, recorded when its last chunk is in
+	var stream *chload.Stream
+	defer func() {
+		if stream != nil {
+			stream.Abort()
+		}
+	}()
 	seq := 0
 	for p := range ready {
 		if p.err != nil {
@@ -154,7 +160,7 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 		}
 		file.add(res)
 		seq++
-		err = r.store(ctx, src, ds, b, res, fmt.Sprintf("%s-%06d", st.RunID, seq), file)
+		err = r.store(ctx, src, ds, b, res, fmt.Sprintf("%s-%06d", st.RunID, seq), file, &stream)
 		res.Release()
 		if err != nil {
 			return fmt.Errorf("%s: %w", b.Locator, err)
@@ -180,40 +186,64 @@ type prepared struct {
 	err error
 }
 
-// prepare reads batches in one goroutine and transforms them in another, handing them to
-// ready in order; reading, validating and the server's insert then all overlap. It closes
-// ready when the connector is done, fails or the run is cancelled.
+// transformWorkers validate batches in parallel: one source's reading, validation and the
+// server's insert then overlap on a small machine, as clickhouse-client's own streaming does.
+const transformWorkers = 2
+
+// prepare reads batches in one goroutine, transforms them in transformWorkers others, and
+// hands them to ready in their original order. It closes ready when the connector is done,
+// fails, or the run is cancelled.
 func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset.Dataset, src SourceConfig, version uint64, ready chan<- prepared) {
 	defer close(ready)
-	read := make(chan prepared, 1)
+	type job struct {
+		p    prepared
+		done chan prepared
+	}
+	jobs := make(chan job, transformWorkers)
+	order := make(chan chan prepared, transformWorkers) // one promise per batch, in read order
 	go func() {
-		defer close(read)
+		defer close(jobs)
+		defer close(order)
 		for {
 			b, err := conn.Next(ctx)
 			if b == nil && err == nil {
 				return
 			}
+			j := job{p: prepared{b: b, err: err}, done: make(chan prepared, 1)}
 			select {
-			case read <- prepared{b: b, err: err}:
+			case order <- j.done:
 			case <-ctx.Done():
 				return
 			}
+			jobs <- j // never blocks for long: a worker is free once its promise is taken
 			if err != nil {
 				return
 			}
 		}
 	}()
-	for p := range read {
-		if p.err == nil && !p.b.Seen {
-			p.res = r.transform(ds, src, p.b, version)
+	for w := 0; w < transformWorkers; w++ {
+		go func() {
+			for j := range jobs {
+				if j.p.err == nil && !j.p.b.Seen {
+					j.p.res = r.transform(ds, src, j.p.b, version)
+					j.p.b.Table.Recycle() // its rows are in Arrow now
+				}
+				j.done <- j.p
+			}
+		}()
+	}
+	for done := range order {
+		var p prepared
+		select {
+		case p = <-done:
+		case <-ctx.Done():
+			return
 		}
 		select {
 		case ready <- p:
 		case <-ctx.Done():
 			if p.res != nil {
 				p.res.Release()
-			}
-			for range read { // let the reader see the cancel and stop
 			}
 			return
 		}
@@ -245,16 +275,20 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, b *source.Batc
 // checkpoint. A crash before the commit makes the next run read the batch again; facts and
 // quarantine are keyed, so nothing doubles, and a watermark never runs ahead of the data.
 // batchID (run id and sequence) names the batch's archive files.
-func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, b *source.Batch, res *dataset.Result, batchID string, file fileTotals) error {
+//
+// The chunks of one file go to the server as one INSERT (stream), a block per chunk, so the
+// server writes a chunk while the next is read: the file counts as loaded only after its last
+// chunk anyway. Every other batch is its own INSERT, finished before its checkpoint moves.
+func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, b *source.Batch, res *dataset.Result, batchID string, file fileTotals, stream **chload.Stream) error {
 	runID, _, _ := strings.Cut(batchID, "-")
-	if _, err := chload.Insert(ctx, r.DB, ds.Table, res.Records); err != nil {
-		return err
+	if err := r.insertRows(ctx, ds.Table, b, res.Records, stream); err != nil {
+		return r.clickhouse(err)
 	}
 	rejects := r.rejectRecord(src.Name, b, res.Rejects, batchID)
 	if rejects != nil {
 		defer rejects.Release()
 		if _, err := chload.Insert(ctx, r.DB, "etl_quarantine", []arrow.RecordBatch{rejects}); err != nil {
-			return err
+			return r.clickhouse(err)
 		}
 	}
 	if r.Landing != "" {
@@ -272,15 +306,48 @@ func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Datase
 	}
 	if b.Hash != "" && !b.More {
 		if err := r.markLoaded(ctx, src.Name, b, file, runID); err != nil {
-			return err
+			return r.clickhouse(err)
 		}
 	}
 	if b.Cursor != nil {
 		if err := r.storeWatermark(ctx, src.Name, *b.Cursor, runID); err != nil {
-			return err
+			return r.clickhouse(err)
 		}
 	}
 	return nil
+}
+
+func (r *Runner) insertRows(ctx context.Context, table string, b *source.Batch, recs []arrow.RecordBatch, stream **chload.Stream) (err error) {
+	if !b.More && *stream == nil {
+		_, err := chload.Insert(ctx, r.DB, table, recs)
+		return err
+	}
+	defer func() {
+		if err != nil && *stream != nil {
+			(*stream).Abort()
+			*stream = nil
+		}
+	}()
+	if *stream == nil && len(recs) > 0 {
+		if *stream, err = chload.Open(ctx, r.DB, table, recs[0].Schema()); err != nil {
+			return err
+		}
+	}
+	if *stream != nil && len(recs) > 0 {
+		if _, err := (*stream).Write(recs); err != nil {
+			return err
+		}
+	}
+	if !b.More && *stream != nil {
+		err = (*stream).Close()
+		*stream = nil
+	}
+	return err
+}
+
+// clickhouse says which server failed, so a run that stops on a dead warehouse says so.
+func (r *Runner) clickhouse(err error) error {
+	return fmt.Errorf("ClickHouse %s (写入失败 write failed): %w", r.DB.Addr, err)
 }
 
 func newRunID(t time.Time) string {

@@ -17,7 +17,7 @@ import (
 func (r *Runner) enterprises(ctx context.Context) (dataset.Enterprises, error) {
 	rows, err := r.DB.Query(ctx, "SELECT enterprise_id, industry_code, territorial_unit FROM dim_enterprise FINAL WHERE _deleted = 0")
 	if err != nil {
-		return nil, fmt.Errorf("read enterprise registry: %w", err)
+		return nil, fmt.Errorf("ClickHouse %s: read enterprise registry (读取企业名录失败): %w", r.DB.Addr, err)
 	}
 	defer rows.Close()
 	ents := dataset.Enterprises{}
@@ -53,7 +53,7 @@ func (r *Runner) recordRun(ctx context.Context, src SourceConfig, st Stats, star
 func (r *Runner) loadedHashes(ctx context.Context, source string) (map[string]bool, error) {
 	rows, err := r.DB.Query(ctx, "SELECT DISTINCT sha256 FROM etl_files WHERE source = ?", source)
 	if err != nil {
-		return nil, fmt.Errorf("read file ledger: %w", err)
+		return nil, fmt.Errorf("ClickHouse %s: read file ledger (读取文件台账失败): %w", r.DB.Addr, err)
 	}
 	defer rows.Close()
 	m := map[string]bool{}
@@ -121,7 +121,7 @@ func (r *Runner) markLoaded(ctx context.Context, src string, b *source.Batch, f 
 func (r *Runner) Watermark(ctx context.Context, src string) (*source.Cursor, error) {
 	rows, err := r.DB.Query(ctx, "SELECT cursor_ts, cursor_id FROM etl_watermarks FINAL WHERE source = ?", src)
 	if err != nil {
-		return nil, fmt.Errorf("read watermark: %w", err)
+		return nil, fmt.Errorf("ClickHouse %s: read watermark (读取水位失败): %w", r.DB.Addr, err)
 	}
 	defer rows.Close()
 	if !rows.Next() {

@@ -241,12 +241,14 @@ func (c *Connector) nextChunk() (*source.Batch, error) {
 }
 
 func (ch *chunker) readCSV(t *source.Table) error {
-	rows, eof, err := ch.csv.chunk(ch.rows)
+	eof, err := ch.csv.chunk(t, ch.rows)
 	ch.line = ch.csv.line
 	ch.done = eof
-	t.Rows = rows
 	if t.Head == nil && len(ch.head) == 0 {
-		ch.head = rows[:min(len(rows), 10):min(len(rows), 10)]
+		// Copied, values too: the first chunk's slices go back to the pool, the head lives on.
+		for _, r := range t.Rows[:min(len(t.Rows), 10)] {
+			ch.head = append(ch.head, source.Row{Num: r.Num, Values: append([]string(nil), r.Values...)})
+		}
 	}
 	return err
 }
@@ -281,9 +283,9 @@ func FirstRow(path string) ([]string, error) {
 		return nil, err
 	}
 	defer ch.f.Close()
-	rows, _, err := ch.csv.chunk(1)
-	if err != nil || len(rows) == 0 {
+	var t source.Table
+	if _, err := ch.csv.chunk(&t, 1); err != nil || len(t.Rows) == 0 {
 		return nil, err
 	}
-	return rows[0].Values, nil
+	return t.Rows[0].Values, nil
 }

@@ -19,9 +19,15 @@ type csvSplitter struct {
 	br   *bufio.Reader
 	path string
 	line int // physical lines consumed
-	// sizes of the last chunk, so the next one allocates once instead of growing
-	lastBytes, lastFields int
+	// scratch reused from chunk to chunk; only the chunk's string and its slices are new
+	data  []byte
+	spans []span
+	recs  []rec
 }
+
+type span struct{ start, end int32 }
+
+type rec struct{ num, first, n int }
 
 func (s *csvSplitter) readLine() ([]byte, error) {
 	b, err := s.br.ReadSlice('\n')
@@ -41,14 +47,10 @@ func (s *csvSplitter) readLine() ([]byte, error) {
 	return bytes.TrimRight(b, "\r\n"), nil
 }
 
-// chunk reads up to max records. It returns the rows, whether the file ended, and an error
+// chunk reads up to max records into t.Rows. It returns whether the file ended, and an error
 // naming the row where the file stopped being readable.
-func (s *csvSplitter) chunk(max int) ([]source.Row, bool, error) {
-	type span struct{ start, end int32 }
-	type rec struct{ num, first, n int }
-	data := make([]byte, 0, s.lastBytes+s.lastBytes/8)
-	spans := make([]span, 0, s.lastFields+s.lastFields/8)
-	recs := make([]rec, 0, max)
+func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
+	data, spans, recs := s.data[:0], s.spans[:0], s.recs[:0]
 	eof := false
 	var failure error
 	for len(recs) < max {
@@ -58,7 +60,7 @@ func (s *csvSplitter) chunk(max int) ([]source.Row, bool, error) {
 			break
 		}
 		if err != nil {
-			return nil, false, err
+			return false, err
 		}
 		num := s.line
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -108,17 +110,17 @@ func (s *csvSplitter) chunk(max int) ([]source.Row, bool, error) {
 		r.n = len(spans) - r.first
 		recs = append(recs, r)
 	}
-	s.lastBytes, s.lastFields = len(data), len(spans)
+	s.data, s.spans, s.recs = data, spans, recs
 	all := string(data) // the chunk's one copy; every field below is a slice of it
-	values := make([]string, len(spans))
+	values, rows := t.Alloc(len(spans), len(recs))
 	for i, sp := range spans {
 		values[i] = all[sp.start:sp.end]
 	}
-	rows := make([]source.Row, len(recs))
 	for i, r := range recs {
 		rows[i] = source.Row{Num: r.num, Values: values[r.first : r.first+r.n : r.first+r.n]}
 	}
-	return rows, eof, failure
+	t.Rows = rows
+	return eof, failure
 }
 
 var bom = []byte("\ufeff")

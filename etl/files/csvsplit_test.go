@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"safetydw/etl/source"
 )
 
 func TestCSVSplitter(t *testing.T) {
@@ -16,7 +18,9 @@ func TestCSVSplitter(t *testing.T) {
 		"10,11\n" + // short rows are the dataset's to judge
 		"12,13,14"
 	s := &csvSplitter{br: bufio.NewReader(strings.NewReader(in)), path: "x.csv"}
-	rows, eof, err := s.chunk(100)
+	var tab source.Table
+	eof, err := s.chunk(&tab, 100)
+	rows := tab.Rows
 	if err != nil || !eof {
 		t.Fatalf("eof %v, err %v", eof, err)
 	}
@@ -42,16 +46,20 @@ func TestCSVSplitter(t *testing.T) {
 
 	// Chunks continue where the last one stopped.
 	s = &csvSplitter{br: bufio.NewReader(strings.NewReader("h\n1\n2\n3\n")), path: "y.csv"}
-	first, eof1, _ := s.chunk(2)
-	second, eof2, _ := s.chunk(2)
-	third, eof3, _ := s.chunk(2) // the end shows as an empty last chunk
+	var t1, t2, t3 source.Table
+	eof1, _ := s.chunk(&t1, 2)
+	eof2, _ := s.chunk(&t2, 2)
+	eof3, _ := s.chunk(&t3, 2) // the end shows as an empty last chunk
+	first, second, third := t1.Rows, t2.Rows, t3.Rows
 	if len(first) != 2 || eof1 || len(second) != 2 || eof2 || second[1].Values[0] != "3" || second[1].Num != 4 || len(third) != 0 || !eof3 {
 		t.Fatalf("chunks %+v / %+v / %+v", first, second, third)
 	}
 
 	// An unterminated quote stops the file at its row, keeping the rows before it.
 	s = &csvSplitter{br: bufio.NewReader(strings.NewReader("h\n1\n\"open\n")), path: "z.csv"}
-	rows, _, err = s.chunk(10)
+	var t4 source.Table
+	_, err = s.chunk(&t4, 10)
+	rows = t4.Rows
 	if err == nil || !strings.Contains(err.Error(), "row 3") || len(rows) != 2 {
 		t.Fatalf("rows %+v, err %v", rows, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/csv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -26,6 +27,9 @@ type Table struct {
 	Encoding string
 	Head     []Row
 	Rows     []Row
+
+	values *[]string // pooled storage from Alloc
+	rows   *[]Row
 }
 
 // RawText is the row as the source gave it; for CSV read in chunks it is rebuilt from the
@@ -39,6 +43,39 @@ func (r Row) RawText() string {
 	_ = w.Write(r.Values)
 	w.Flush()
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// Table memory of large batches is recycled: a chunk of 100,000 rows needs about 10 MB of
+// row and value slices, and the runner is done with them once the rows are in Arrow.
+var (
+	valuePool = sync.Pool{New: func() any { return new([]string) }}
+	rowPool   = sync.Pool{New: func() any { return new([]Row) }}
+)
+
+// Alloc gives the table pooled slices for its rows and their values; Recycle returns them.
+func (t *Table) Alloc(values, rows int) ([]string, []Row) {
+	vp, rp := valuePool.Get().(*[]string), rowPool.Get().(*[]Row)
+	if cap(*vp) < values {
+		*vp = make([]string, values)
+	}
+	if cap(*rp) < rows {
+		*rp = make([]Row, rows)
+	}
+	*vp, *rp = (*vp)[:values], (*rp)[:rows]
+	t.values, t.rows = vp, rp
+	return *vp, *rp
+}
+
+// Recycle returns the slices of Alloc to the pool. Call it once nothing refers to the rows.
+func (t *Table) Recycle() {
+	if t == nil || t.values == nil {
+		return
+	}
+	clear(*t.values) // drop the references to the chunk's text
+	clear(*t.rows)
+	valuePool.Put(t.values)
+	rowPool.Put(t.rows)
+	t.values, t.rows, t.Rows = nil, nil, nil
 }
 
 // Cursor is an incremental source's position: the last (updated_at, id) loaded. Ordering by
