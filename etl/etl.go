@@ -123,19 +123,17 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 		return err
 	}
 	defer conn.Close()
-	// The next batch is read and transformed while the current one is inserted; the server
+	// The next batches are read and transformed while the current one is inserted; the server
 	// and this process then work at the same time, as clickhouse-client's streaming insert does.
 	// Batches are stored and checkpointed strictly in order.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ready := make(chan prepared, 1)
-	go r.prepare(ctx, conn, ds, src, version, ready)
+	go r.prepare(ctx, conn, ds, src, st.RunID, version, ready)
 	defer func() {
 		cancel()
 		for p := range ready { // free what the producer made before it saw the cancel
-			if p.res != nil {
-				p.res.Release()
-			}
+			p.release()
 		}
 	}()
 	var file fileTotals // a chunked file's counts, recorded when its last chunk is in
@@ -145,7 +143,6 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 			stream.Abort()
 		}
 	}()
-	seq := 0
 	for p := range ready {
 		if p.err != nil {
 			return p.err
@@ -159,9 +156,8 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 			r.logf("  %s: 忽略未知列 (ignored columns) %s", b.Locator, strings.Join(res.Ignored, "、"))
 		}
 		file.add(res)
-		seq++
-		err = r.store(ctx, src, ds, b, res, fmt.Sprintf("%s-%06d", st.RunID, seq), file, &stream)
-		res.Release()
+		err = r.store(ctx, src, ds, p, st.RunID, file, &stream)
+		p.release()
 		if err != nil {
 			return fmt.Errorf("%s: %w", b.Locator, err)
 		}
@@ -179,21 +175,34 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 	return ctx.Err()
 }
 
-// prepared is a batch read and transformed ahead of its insert.
+// prepared is a batch read, transformed and archived ahead of its insert.
 type prepared struct {
-	b   *source.Batch
-	res *dataset.Result
-	err error
+	b       *source.Batch
+	id      string // run id and sequence: names the batch in the quarantine and the archive
+	res     *dataset.Result
+	rejects arrow.RecordBatch // res.Rejects as rows of etl_quarantine; nil when none
+	err     error
+}
+
+func (p prepared) release() {
+	if p.res != nil {
+		p.res.Release()
+	}
+	if p.rejects != nil {
+		p.rejects.Release()
+	}
 }
 
 // transformWorkers validate batches in parallel: one source's reading, validation and the
 // server's insert then overlap on a small machine, as clickhouse-client's own streaming does.
 const transformWorkers = 2
 
-// prepare reads batches in one goroutine, transforms them in transformWorkers others, and
-// hands them to ready in their original order. It closes ready when the connector is done,
-// fails, or the run is cancelled.
-func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset.Dataset, src SourceConfig, version uint64, ready chan<- prepared) {
+// prepare reads batches in one goroutine, transforms and archives them in transformWorkers
+// others, and hands them to ready in their original order. Archiving here, as extracted,
+// keeps the Parquet writing off the insert's path; a batch archived but not inserted is one
+// the next run loads anyway. prepare closes ready when the connector is done, fails, or the
+// run is cancelled.
+func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset.Dataset, src SourceConfig, runID string, version uint64, ready chan<- prepared) {
 	defer close(ready)
 	type job struct {
 		p    prepared
@@ -204,12 +213,13 @@ func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset
 	go func() {
 		defer close(jobs)
 		defer close(order)
-		for {
+		for seq := 1; ; seq++ {
 			b, err := conn.Next(ctx)
 			if b == nil && err == nil {
 				return
 			}
-			j := job{p: prepared{b: b, err: err}, done: make(chan prepared, 1)}
+			id := fmt.Sprintf("%s-%06d", runID, seq)
+			j := job{p: prepared{b: b, id: id, err: err}, done: make(chan prepared, 1)}
 			select {
 			case order <- j.done:
 			case <-ctx.Done():
@@ -225,8 +235,7 @@ func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset
 		go func() {
 			for j := range jobs {
 				if j.p.err == nil && !j.p.b.Seen {
-					j.p.res = r.transform(ds, src, j.p.b, version)
-					j.p.b.Table.Recycle() // its rows are in Arrow now
+					r.transform(ds, src, version, &j.p)
 				}
 				j.done <- j.p
 			}
@@ -242,9 +251,7 @@ func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset
 		select {
 		case ready <- p:
 		case <-ctx.Done():
-			if p.res != nil {
-				p.res.Release()
-			}
+			p.release()
 			return
 		}
 	}
@@ -258,47 +265,49 @@ func (f *fileTotals) add(res *dataset.Result) {
 	f.quarantined += len(res.Rejects)
 }
 
-func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, b *source.Batch, version uint64) *dataset.Result {
+func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, version uint64, p *prepared) {
+	b := p.b
 	res := &dataset.Result{}
 	if b.Table != nil {
 		res = ds.Transform(b.Table, dataset.Meta{SourceSystem: src.System, File: b.Locator, Version: version})
+		b.Table.Recycle() // its rows are in Arrow now
 	}
 	if b.Err != nil {
 		// What could not be parsed is quarantined as one row, so it is listed and not lost.
 		res.Read++
 		res.Rejects = append(res.Rejects, dataset.Reject{Row: b.ErrRow, Field: "文件", Reason: b.Err.Error(), Raw: ds.Redact(b.Raw)})
 	}
-	return res
+	p.res = res
+	p.rejects = r.rejectRecord(src.Name, b, res.Rejects, p.id)
+	if r.Landing == "" {
+		return
+	}
+	if _, err := landing.Archive(r.Landing, ds.Table, src.Name, b.Locator, p.id, res.Records); err != nil {
+		p.err = err
+		return
+	}
+	if p.rejects != nil {
+		if _, err := landing.Archive(r.Landing, "etl_quarantine", src.Name, b.Locator, p.id, []arrow.RecordBatch{p.rejects}); err != nil {
+			p.err = err
+		}
+	}
 }
 
-// store inserts a batch's rows and its rejects, archives both, then commits the batch's
-// checkpoint. A crash before the commit makes the next run read the batch again; facts and
-// quarantine are keyed, so nothing doubles, and a watermark never runs ahead of the data.
-// batchID (run id and sequence) names the batch's archive files.
+// store inserts a batch's rows and its rejects, then commits the batch's checkpoint. A crash
+// before the commit makes the next run read the batch again; facts and quarantine are keyed,
+// so nothing doubles, and a watermark never runs ahead of the data.
 //
 // The chunks of one file go to the server as one INSERT (stream), a block per chunk, so the
 // server writes a chunk while the next is read: the file counts as loaded only after its last
 // chunk anyway. Every other batch is its own INSERT, finished before its checkpoint moves.
-func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, b *source.Batch, res *dataset.Result, batchID string, file fileTotals, stream **chload.Stream) error {
-	runID, _, _ := strings.Cut(batchID, "-")
+func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, p prepared, runID string, file fileTotals, stream **chload.Stream) error {
+	b, res := p.b, p.res
 	if err := r.insertRows(ctx, ds.Table, b, res.Records, stream); err != nil {
 		return r.clickhouse(err)
 	}
-	rejects := r.rejectRecord(src.Name, b, res.Rejects, batchID)
-	if rejects != nil {
-		defer rejects.Release()
-		if _, err := chload.Insert(ctx, r.DB, "etl_quarantine", []arrow.RecordBatch{rejects}); err != nil {
+	if p.rejects != nil {
+		if _, err := chload.Insert(ctx, r.DB, "etl_quarantine", []arrow.RecordBatch{p.rejects}); err != nil {
 			return r.clickhouse(err)
-		}
-	}
-	if r.Landing != "" {
-		if _, err := landing.Archive(r.Landing, ds.Table, src.Name, b.Locator, batchID, res.Records); err != nil {
-			return err
-		}
-		if rejects != nil {
-			if _, err := landing.Archive(r.Landing, "etl_quarantine", src.Name, b.Locator, batchID, []arrow.RecordBatch{rejects}); err != nil {
-				return err
-			}
 		}
 	}
 	for _, rej := range res.Rejects {

@@ -138,6 +138,11 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	b := newBuilder(d)
 	defer b.release()
 	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), Meta: meta}
+	for i, c := range d.Columns {
+		if len(c.Headers) == 0 {
+			rec.derived = append(rec.derived, i)
+		}
+	}
 	origin := d.originColumns()
 	keys := d.newKeyCheck()
 	width := len(rows[headerAt].Values)
@@ -377,7 +382,9 @@ func (d *Dataset) originColumns() origin {
 }
 
 func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) *fieldError {
-	for i := range rec.cells {
+	// Cells with a source column are written below whether filled or not; only the ones
+	// Finish derives must be cleared of the previous row's values.
+	for _, i := range rec.derived {
 		rec.cells[i] = cell{}
 	}
 	if o.version >= 0 {
@@ -422,6 +429,7 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 		if c.Required {
 			return &fieldError{c.Headers[0], "必填项为空 (required value is empty)"}
 		}
+		rec.cells[j] = cell{}
 		if c.Parse != nil {
 			// An empty cell still goes through a custom parser, which may reject it or map it.
 			x, err := c.Parse("")
@@ -453,11 +461,12 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
 
 // Record is the row being built; Finish reads and sets its columns by name.
 type Record struct {
-	d      *Dataset
-	cells  []cell
-	filled []int
-	Row    int
-	Meta   Meta
+	d       *Dataset
+	cells   []cell
+	filled  []int
+	derived []int // columns without a source header
+	Row     int
+	Meta    Meta
 }
 
 func (r *Record) isFilled(j int) bool {

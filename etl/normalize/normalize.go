@@ -125,8 +125,11 @@ var separators = strings.NewReplacer(",", "", "，", "", " ", "", "\u00a0", "")
 // cleanNumber drops thousands separators; most cells have none, and then cost nothing.
 func cleanNumber(s string) string {
 	s = strings.TrimSpace(s)
-	if strings.ContainsAny(s, ", ，\u00a0") {
-		return separators.Replace(s)
+	for i := 0; i < len(s); i++ {
+		// ',' and ' ', or the first byte of '，' (EF BC 8C) or of a no-break space (C2 A0)
+		if c := s[i]; c == ',' || c == ' ' || c == 0xEF || c == 0xC2 {
+			return separators.Replace(s)
+		}
 	}
 	return s
 }
