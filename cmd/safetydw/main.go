@@ -24,7 +24,7 @@ func tuneGC() {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(2 << 30)
+		debug.SetMemoryLimit(1 << 30)
 	}
 }
 
