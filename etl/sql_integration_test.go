@@ -237,7 +237,7 @@ func TestSQLSourceSurvivesSIGKILL(t *testing.T) {
 			}
 			chAddr := db.Addr
 			command := func(args ...string) *exec.Cmd {
-				cmd := exec.Command(bin, append(args, "--sources", sources, "--drop", dir)...)
+				cmd := exec.Command(bin, append(args, "--sources", sources, "--drop", dir, "--landing", filepath.Join(dir, "landing"))...)
 				cmd.Env = append(os.Environ(), "CLICKHOUSE_DB="+db.Database, "CLICKHOUSE_ADDR="+chAddr)
 				return cmd
 			}
