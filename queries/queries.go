@@ -67,37 +67,11 @@ func Lookup(id string) (Metric, error) {
 	return Metric{}, fmt.Errorf("no metric %q in queries/metrics", id)
 }
 
-// parseMetric reads the "-- key: value" header; a line "--   more" continues the previous key.
+// parseMetric reads a metric file and its header (see Header).
 func parseMetric(file, body string) (Metric, error) {
-	m := Metric{File: file, SQL: strings.TrimSpace(body)}
-	var last string
-	for _, line := range strings.Split(body, "\n") {
-		if !strings.HasPrefix(line, "--") {
-			break
-		}
-		text := strings.TrimPrefix(line, "--")
-		key, val, ok := strings.Cut(text, ":")
-		if ok && !strings.HasPrefix(text, "   ") {
-			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
-			last = key
-		} else {
-			key, val = last, strings.TrimSpace(text)
-		}
-		switch key {
-		case "id":
-			m.ID = val
-		case "name":
-			m.Name = val
-		case "targets":
-			m.Targets = append(m.Targets, strings.Fields(val)...)
-		case "unit":
-			m.Unit = val
-		case "grain":
-			m.Grain = val
-		case "description":
-			m.Description = strings.TrimSpace(m.Description + " " + val)
-		}
-	}
+	h := Header(body)
+	m := Metric{File: file, SQL: strings.TrimSpace(body), ID: h["id"], Name: h["name"], Targets: strings.Fields(h["targets"]),
+		Unit: h["unit"], Grain: h["grain"], Description: h["description"]}
 	if m.ID == "" || m.Name == "" {
 		return m, fmt.Errorf("metric file %s: header needs at least id and name", file)
 	}

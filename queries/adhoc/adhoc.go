@@ -26,11 +26,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"safetydw/queries"
 	"safetydw/queries/export"
 )
 
@@ -107,35 +107,13 @@ func Parse(file, body string) (Query, error) {
 	if q.SQL == "" {
 		return q, fmt.Errorf("%s: the query is empty (查询为空)", file)
 	}
-	var last string
-	for _, line := range strings.Split(q.SQL, "\n") {
-		trimmed := strings.TrimSpace(line)
-		if !strings.HasPrefix(trimmed, "--") {
-			break // the header ends at the first line of SQL
-		}
-		text := strings.TrimPrefix(trimmed, "--")
-		key, val, ok := strings.Cut(text, ":")
-		if ok && !strings.HasPrefix(text, "   ") {
-			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
-			last = key
-		} else {
-			key, val = last, strings.TrimSpace(text)
-		}
-		switch key {
-		case "id":
-			q.ID = val
-		case "name":
-			q.Name = val
-		case "description":
-			q.Description = joinLines(q.Description, val)
-		case "params":
-			ps, err := parseParams(val)
-			if err != nil {
-				return q, fmt.Errorf("%s: %w", file, err)
-			}
-			q.Params = append(q.Params, ps...)
-		}
+	h := queries.Header(q.SQL)
+	q.ID, q.Name, q.Description = h["id"], h["name"], h["description"]
+	ps, err := parseParams(h["params"])
+	if err != nil {
+		return q, fmt.Errorf("%s: %w", file, err)
 	}
+	q.Params = ps
 	declared := map[string]bool{}
 	for _, p := range q.Params {
 		if declared[p.Name] {
@@ -155,19 +133,6 @@ func Parse(file, body string) (Query, error) {
 		}
 	}
 	return q, nil
-}
-
-// joinLines joins a continued header line: Chinese text runs on without a space.
-func joinLines(a, b string) string {
-	if a == "" || b == "" {
-		return a + b
-	}
-	last, _ := utf8.DecodeLastRuneInString(a)
-	first, _ := utf8.DecodeRuneInString(b)
-	if last >= utf8.RuneSelf || first >= utf8.RuneSelf {
-		return a + b
-	}
-	return a + " " + b
 }
 
 // placeholders finds the @names of sql outside string literals, quoted identifiers and
