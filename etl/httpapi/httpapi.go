@@ -273,10 +273,10 @@ func (c *Connector) batch(pg *page, size int, loc string) *source.Batch {
 			// Without a lag window, a record at or before the watermark was loaded by an earlier
 			// run (the server's filter is >=, so rows sharing the watermark's timestamp come back).
 			// With a lag window they are kept on purpose: re-reading them catches late writes.
-			if c.cfg.Lag == 0 && c.watermark != nil && !after(*c.watermark, ts, id) {
+			if c.cfg.Lag == 0 && c.watermark != nil && !c.watermark.After(ts, id) {
 				continue
 			}
-			if c.cursor == nil || after(*c.cursor, ts, id) {
+			if c.cursor == nil || c.cursor.After(ts, id) {
 				c.cursor = &source.Cursor{TS: ts, ID: id}
 			}
 		}
@@ -356,49 +356,6 @@ func ParseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("时间格式无法识别 %q (unrecognised timestamp)", s)
-}
-
-// after reports whether (ts, id) comes after the cursor. It is source.Cursor.After with one
-// difference: two integer ids compare as numbers, as an API ordering by an integer key does
-// ("9" before "10"); comparing them as text would drop rows at a page boundary.
-func after(c source.Cursor, ts time.Time, id string) bool {
-	if !ts.Equal(c.TS) {
-		return ts.After(c.TS)
-	}
-	return CompareIDs(id, c.ID) > 0
-}
-
-// CompareIDs orders ids: numerically when both are unsigned integers, as text otherwise.
-func CompareIDs(a, b string) int {
-	if isDigits(a) && isDigits(b) {
-		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-		if len(ta) != len(tb) {
-			return cmpInt(len(ta), len(tb))
-		}
-		if ta != tb {
-			return strings.Compare(ta, tb)
-		}
-	}
-	return strings.Compare(a, b)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func cmpInt(a, b int) int {
-	if a < b {
-		return -1
-	}
-	return 1
 }
 
 // fetch GETs one page, retrying what may pass: network errors, timeouts, 5xx and 429.

@@ -85,9 +85,43 @@ type Cursor struct {
 	ID string
 }
 
-// After reports whether (ts, id) comes after the cursor.
+// After reports whether (ts, id) comes after the cursor, comparing ids with CompareIDs.
 func (c Cursor) After(ts time.Time, id string) bool {
-	return ts.After(c.TS) || (ts.Equal(c.TS) && id > c.ID)
+	if !ts.Equal(c.TS) {
+		return ts.After(c.TS)
+	}
+	return CompareIDs(id, c.ID) > 0
+}
+
+// CompareIDs orders record ids as sources order their keys: numerically when both are
+// unsigned integers ("9" before "10"; as text they would drop rows at a page boundary),
+// as text otherwise.
+func CompareIDs(a, b string) int {
+	if isDigits(a) && isDigits(b) {
+		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(ta) != len(tb) {
+			if len(ta) < len(tb) {
+				return -1
+			}
+			return 1
+		}
+		if ta != tb {
+			return strings.Compare(ta, tb)
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Batch is one unit of loading: one file, one API page, one chunk of a query.

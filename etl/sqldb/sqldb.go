@@ -17,10 +17,9 @@
 //   - a writer commits within Lag of the updated_at it wrote; a transaction that commits
 //     later than that with an older updated_at falls behind the watermark.
 //
-// The id is compared in SQL, with the column's own type and collation, never in Go:
-// source.Cursor.After compares ids as text, so "10" < "9" there while an INT column orders
-// 9 < 10. Integer id columns are therefore recognised when the connector opens and the
-// watermark's id is bound as an integer. Text ids work as long as the column's collation
+// The id is compared in SQL, with the column's own type and collation, never in Go. Integer
+// id columns are recognised when the connector opens and the watermark's id is bound as an
+// integer, so 9 < 10 as the column orders them (source.CompareIDs agrees). Text ids work as long as the column's collation
 // keeps distinct ids distinct (a primary key does); zero-padded ids ("YL-000042") also sort
 // the same in SQL and in Go, which keeps locators and logs readable in order.
 //

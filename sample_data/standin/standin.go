@@ -33,6 +33,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"safetydw/etl/source"
 )
 
 // Endpoint serves one JSON Lines file.
@@ -379,40 +381,12 @@ func raws(recs []record) []json.RawMessage {
 }
 
 // less orders records by (updated_at, id), integer ids as numbers: the order the connector
-// (etl/httpapi.CompareIDs) expects of a server.
+// (etl/source.CompareIDs) expects of a server.
 func less(ts1 time.Time, id1 string, ts2 time.Time, id2 string) bool {
 	if !ts1.Equal(ts2) {
 		return ts1.Before(ts2)
 	}
-	return compareIDs(id1, id2) < 0
-}
-
-func compareIDs(a, b string) int {
-	if digits(a) && digits(b) {
-		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-		if len(ta) != len(tb) {
-			if len(ta) < len(tb) {
-				return -1
-			}
-			return 1
-		}
-		if ta != tb {
-			return strings.Compare(ta, tb)
-		}
-	}
-	return strings.Compare(a, b)
-}
-
-func digits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return source.CompareIDs(id1, id2) < 0
 }
 
 // Cursors are opaque to clients: base64 of "<unix nanos>|<id>", nanos empty for a record
