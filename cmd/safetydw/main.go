@@ -41,7 +41,7 @@ func main() {
 	root.PersistentFlags().StringVar(&flags.landing, "landing", "var/landing", "Parquet archive of every loaded batch (落地归档目录)")
 	root.PersistentFlags().StringVar(&flags.out, "out", "out", "dashboard site folder (看板输出目录)")
 	root.PersistentFlags().StringVar(&flags.echarts, "echarts", "var/echarts/package/dist/echarts.min.js", "echarts.min.js fetched by `make assets`")
-	root.AddCommand(migrateCmd(), etlCmd(), metricsCmd(), dashboardsCmd(), demoCmd(), sampleCmd(), sqlCmd())
+	root.AddCommand(migrateCmd(), etlCmd(), metricsCmd(), dashboardsCmd(), demoCmd(), sampleCmd(), sqlCmd(), schedulerCmd())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := root.ExecuteContext(ctx); err != nil {
