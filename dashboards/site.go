@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/go-echarts/go-echarts/v2/render"
@@ -20,7 +21,13 @@ import (
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-var pageTemplate = template.Must(template.ParseFS(templateFiles, "templates/*.html"))
+var pageTemplate = template.Must(template.New("").Funcs(template.FuncMap{"numeric": numeric}).ParseFS(templateFiles, "templates/*.html"))
+
+// numeric says whether a table cell reads as a number (1014, 25.5%, ≥ 40.0%), to right-align it.
+func numeric(s string) bool {
+	s = strings.TrimLeft(s, "≥≤=<>+- ")
+	return s != "" && s[0] >= '0' && s[0] <= '9'
+}
 
 // EChartsFile is the one third-party asset pages load, fetched by `make assets` from npm.
 const EChartsFile = "echarts.min.js"
