@@ -22,7 +22,8 @@ const (
 	Date
 	NullableDate
 	DateTime // timestamp in seconds; text without a zone is China time
-	UInt8
+	UInt8    // a yes/no flag (是/否, √, 1/0)
+	Code8    // a small code number, 0 to 255, stored as UInt8
 	UInt16
 	UInt32
 	UInt64
@@ -135,12 +136,14 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	}
 	// Data starts after the header, and never inside the repeated head of a chunk.
 	first := max(headerAt+1, len(t.Head))
-	b := newBuilder(d)
+	b := newBuilder(d, len(rows)-first)
 	defer b.release()
-	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), Meta: meta}
+	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), filled: make([]uint64, len(d.Columns)), Meta: meta}
 	for i, c := range d.Columns {
 		if len(c.Headers) == 0 {
 			rec.derived = append(rec.derived, i)
+		} else {
+			rec.sourced = append(rec.sourced, i)
 		}
 	}
 	origin := d.originColumns()
@@ -172,7 +175,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 			reject(err.field, err.reason)
 			continue
 		}
-		b.append(rec.cells)
+		b.add(rec.cells)
 		res.Loaded++
 		if b.rows == BatchRows {
 			res.Records = append(res.Records, b.flush())
@@ -396,7 +399,7 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 	if o.row >= 0 {
 		rec.cells[o.row].u = uint64(row.Num)
 	}
-	filled := rec.filled[:0]
+	rec.stamp++ // a column is filled in this row when its mark equals the stamp
 	for i, v := range row.Values {
 		if i >= len(colFor) || colFor[i] < 0 {
 			continue
@@ -413,19 +416,18 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 				rec.cells[j], err = fromAny(c.Kind, x)
 			}
 		} else {
-			rec.cells[j], err = parseCell(c.Kind, v)
+			err = parseInto(&rec.cells[j], c.Kind, v)
 		}
 		if err != nil {
 			return &fieldError{c.Headers[0], err.Error()}
 		}
-		filled = append(filled, j)
+		rec.filled[j] = rec.stamp
 	}
-	rec.filled = filled
-	for j := range d.Columns {
-		c := &d.Columns[j]
-		if len(c.Headers) == 0 || rec.isFilled(j) {
+	for _, j := range rec.sourced {
+		if rec.filled[j] == rec.stamp {
 			continue
 		}
+		c := &d.Columns[j]
 		if c.Required {
 			return &fieldError{c.Headers[0], "必填项为空 (required value is empty)"}
 		}
@@ -463,19 +465,12 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
 type Record struct {
 	d       *Dataset
 	cells   []cell
-	filled  []int
+	filled  []uint64 // per column: the stamp of the last row that filled it
+	stamp   uint64
+	sourced []int // columns read from the source
 	derived []int // columns without a source header
 	Row     int
 	Meta    Meta
-}
-
-func (r *Record) isFilled(j int) bool {
-	for _, f := range r.filled {
-		if f == j {
-			return true
-		}
-	}
-	return false
 }
 
 func (r *Record) index(name string) int {

@@ -48,20 +48,8 @@ func SensorReadings() *Dataset {
 			{Name: "point_id", Kind: String, Headers: []string{"point_id", "点位编号", "监测点编号"}, Required: true},
 			{Name: "ts", Kind: DateTime, Headers: []string{"ts", "采集时间", "时间"}, Required: true},
 			{Name: "value", Kind: Float32, Headers: []string{"value", "监测值", "数值"}, Required: true},
-			{Name: "quality", Kind: UInt8, Headers: []string{"quality", "数据质量", "质量"}, Parse: parseQuality},
+			{Name: "quality", Kind: Code8, Headers: []string{"quality", "数据质量", "质量"}},
 			{Name: "_version", Kind: UInt64},
 		},
 	}
-}
-
-// parseQuality takes the platform's quality code as a small number (empty = 0, good).
-func parseQuality(s string) (any, error) {
-	if s == "" {
-		return uint8(0), nil
-	}
-	n, err := parseCell(UInt16, s)
-	if err == nil && n.u > 255 {
-		err = &FieldError{"quality", "质量码超出范围 (quality code out of range)"}
-	}
-	return uint8(n.u), err
 }

@@ -24,36 +24,42 @@ type cell struct {
 	null bool
 }
 
-func parseCell(k Kind, s string) (cell, error) {
+// parseInto parses s as kind k straight into c; writing in place keeps the hot path free of
+// copies of the cell. c may hold the previous row's value of the same column: every case
+// overwrites the fields its kind uses.
+func parseInto(c *cell, k Kind, s string) error {
+	var err error
+	c.null = false
 	switch k {
 	case String:
-		return cell{s: s}, nil
+		c.s = s
 	case Date, NullableDate:
-		t, err := normalize.Date(s)
-		return cell{i: int64(arrow.Date32FromTime(t))}, err
+		var t time.Time
+		t, err = normalize.Date(s)
+		c.i = int64(arrow.Date32FromTime(t))
 	case DateTime, NullableDateTime:
-		sec, err := normalize.UnixSeconds(s)
-		return cell{i: sec}, err
+		c.i, err = normalize.UnixSeconds(s)
 	case UInt8:
-		n, err := normalize.Flag(s)
-		return cell{u: uint64(n)}, err
-	case UInt16:
-		n, err := normalize.Count(s)
-		if err == nil && n > 65535 {
+		var n uint8
+		n, err = normalize.Flag(s)
+		c.u = uint64(n)
+	case Code8, UInt16, UInt32, UInt64:
+		var n uint32
+		n, err = normalize.Count(s)
+		if err == nil && ((k == Code8 && n > 255) || (k == UInt16 && n > 65535)) {
 			err = fmt.Errorf("数值过大 %q (too large)", s)
 		}
-		return cell{u: uint64(n)}, err
-	case UInt32, UInt64:
-		n, err := normalize.Count(s)
-		return cell{u: uint64(n)}, err
+		c.u = uint64(n)
 	case Float32, Float64:
-		f, err := normalize.Number(s)
-		return cell{f: f}, err
+		c.f, err = normalize.Number(s)
 	case StringList:
-		items, err := normalize.List(s)
-		return cell{s: strings.Join(items, listSep)}, err
+		var items []string
+		items, err = normalize.List(s)
+		c.s = strings.Join(items, listSep)
+	default:
+		err = fmt.Errorf("kind %d has no parser", k)
 	}
-	return cell{}, fmt.Errorf("kind %d has no parser", k)
+	return err
 }
 
 // listSep joins a StringList's items inside a cell; no source text holds it.
@@ -134,7 +140,7 @@ func (c cell) value(k Kind) any {
 		}
 		t := time.Unix(c.i, 0)
 		return &t
-	case UInt8:
+	case UInt8, Code8:
 		return uint8(c.u)
 	case UInt16:
 		return uint16(c.u)
@@ -168,7 +174,7 @@ func arrowType(k Kind) arrow.DataType {
 		return arrow.FixedWidthTypes.Date32
 	case DateTime, NullableDateTime:
 		return chinaTime
-	case UInt8:
+	case UInt8, Code8:
 		return arrow.PrimitiveTypes.Uint8
 	case UInt16:
 		return arrow.PrimitiveTypes.Uint16
@@ -187,61 +193,79 @@ func arrowType(k Kind) arrow.DataType {
 }
 
 type builder struct {
-	rb   *array.RecordBuilder
-	rows int
+	rb     *array.RecordBuilder
+	append []func(cell) // one per column, bound to its typed Arrow builder
+	rows   int
 }
 
-func newBuilder(d *Dataset) *builder {
+// newBuilder reserves room for rows rows (at most a batch) up front, so buffers do not grow
+// by doubling while the rows go in.
+func newBuilder(d *Dataset, rows int) *builder {
 	rb := array.NewRecordBuilder(memory.DefaultAllocator, d.Schema())
-	rb.Reserve(BatchRows)
-	return &builder{rb: rb}
+	rb.Reserve(min(rows, BatchRows))
+	b := &builder{rb: rb, append: make([]func(cell), len(d.Columns))}
+	for i := range d.Columns {
+		b.append[i] = appender(rb.Field(i))
+	}
+	return b
 }
 
-func (b *builder) append(cells []cell) {
-	for i, c := range cells {
-		switch fb := b.rb.Field(i).(type) {
-		case *array.StringBuilder:
-			fb.Append(c.s)
-		case *array.Date32Builder:
+// appender binds a column's cells to its Arrow builder once, instead of asking the record
+// builder and switching on its type for every cell.
+func appender(fb array.Builder) func(cell) {
+	switch fb := fb.(type) {
+	case *array.StringBuilder:
+		return func(c cell) { fb.Append(c.s) }
+	case *array.Date32Builder:
+		return func(c cell) {
 			if c.null {
 				fb.AppendNull()
 			} else {
 				fb.Append(arrow.Date32(c.i))
 			}
-		case *array.TimestampBuilder:
+		}
+	case *array.TimestampBuilder:
+		return func(c cell) {
 			if c.null {
 				fb.AppendNull()
 			} else {
 				fb.Append(arrow.Timestamp(c.i))
 			}
-		case *array.Uint8Builder:
-			fb.Append(uint8(c.u))
-		case *array.Uint16Builder:
-			fb.Append(uint16(c.u))
-		case *array.Uint32Builder:
-			fb.Append(uint32(c.u))
-		case *array.Uint64Builder:
-			fb.Append(c.u)
-		case *array.Float32Builder:
-			fb.Append(float32(c.f))
-		case *array.Float64Builder:
-			fb.Append(c.f)
-		case *array.ListBuilder:
+		}
+	case *array.Uint8Builder:
+		return func(c cell) { fb.Append(uint8(c.u)) }
+	case *array.Uint16Builder:
+		return func(c cell) { fb.Append(uint16(c.u)) }
+	case *array.Uint32Builder:
+		return func(c cell) { fb.Append(uint32(c.u)) }
+	case *array.Uint64Builder:
+		return func(c cell) { fb.Append(c.u) }
+	case *array.Float32Builder:
+		return func(c cell) { fb.Append(float32(c.f)) }
+	case *array.Float64Builder:
+		return func(c cell) { fb.Append(c.f) }
+	case *array.ListBuilder:
+		vb := fb.ValueBuilder().(*array.StringBuilder)
+		return func(c cell) {
 			fb.Append(true)
-			vb := fb.ValueBuilder().(*array.StringBuilder)
 			for _, it := range splitList(c.s) {
 				vb.Append(it)
 			}
 		}
+	}
+	panic(fmt.Sprintf("no appender for %T", fb))
+}
+
+func (b *builder) add(cells []cell) {
+	for i, c := range cells {
+		b.append[i](c)
 	}
 	b.rows++
 }
 
 func (b *builder) flush() arrow.RecordBatch {
 	b.rows = 0
-	rec := b.rb.NewRecordBatch()
-	b.rb.Reserve(BatchRows)
-	return rec
+	return b.rb.NewRecordBatch()
 }
 
 func (b *builder) release() { b.rb.Release() }
