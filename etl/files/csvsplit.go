@@ -44,7 +44,13 @@ func (s *csvSplitter) readLine() ([]byte, error) {
 		return nil, err
 	}
 	s.line++
-	return bytes.TrimRight(b, "\r\n"), nil
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b, nil
 }
 
 // chunk reads up to max records into t.Rows. It returns whether the file ended, and an error

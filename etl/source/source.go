@@ -67,12 +67,12 @@ func (t *Table) Alloc(values, rows int) ([]string, []Row) {
 }
 
 // Recycle returns the slices of Alloc to the pool. Call it once nothing refers to the rows.
+// They are not cleared: the next Alloc overwrites every element it hands out, and until then
+// the pool keeps at most a few chunks' text alive (the pool itself is emptied by the GC).
 func (t *Table) Recycle() {
 	if t == nil || t.values == nil {
 		return
 	}
-	clear(*t.values) // drop the references to the chunk's text
-	clear(*t.rows)
 	valuePool.Put(t.values)
 	rowPool.Put(t.rows)
 	t.values, t.rows, t.Rows = nil, nil, nil
