@@ -11,13 +11,13 @@ var ledgerHeader = []string{"台账类型", "条目编号", "所属镇街", "所
 	"状态", "数量", "计量单位", "是否接入智慧工地", "佐证材料"}
 
 type ledgerItem struct {
-	typ, id, townCode, parkCode, deptCode string
-	e                                     *enterprise
-	found, due, resolved                  time.Time
-	openStatus                            string // status while not resolved
-	qty                                   float64
-	unit                                  string
-	smartSite                             string // 是/否, or "" where it does not apply
+	typ, id, townCode, deptCode string
+	e                           *enterprise
+	found, due, resolved        time.Time
+	openStatus                  string // status while not resolved
+	qty                         float64
+	unit                        string
+	smartSite                   string // 是/否, or "" where it does not apply
 }
 
 // ledgers writes the generic "count to zero / count to N" ledgers of the

@@ -276,15 +276,6 @@ func decodeText(t *testing.T, b []byte) []byte {
 	return d
 }
 
-func col(header []string, names ...string) int {
-	for i, h := range header {
-		if slices.Contains(names, h) {
-			return i
-		}
-	}
-	return -1
-}
-
 type regEntry struct{ name, town, park, industry string }
 
 func readRegistry(t *testing.T, dir string) map[string]regEntry {

@@ -86,8 +86,6 @@ type sensorPoint struct {
 
 var pointHeader = []string{"点位编号", "监测系统", "统一社会信用代码", "单位名称", "监测指标", "计量单位", "下限", "上限", "上上限", "采样间隔(秒)", "安装日期", "状态"}
 
-var readingHeader = []string{"点位编号", "采集时间", "监测值", "质量"}
-
 func (g *gen) sensors() error {
 	r := g.rng("sensors")
 	inScope := func(system string, e *enterprise) bool {
@@ -151,11 +149,10 @@ func (g *gen) sensors() error {
 	days := g.opt.SensorDays
 	first := snapshot.AddDate(0, 0, -(days - 1))
 	type outage struct {
-		p          *sensorPoint
-		from, to   time.Time
-		wholeDay   bool
-		dayOfTrap  time.Time
-		fileOfTrap string
+		p         *sensorPoint
+		from, to  time.Time
+		wholeDay  bool
+		dayOfTrap time.Time
 	}
 	var outs []outage
 	var live []*sensorPoint

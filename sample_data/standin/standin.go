@@ -261,7 +261,7 @@ func (s *Server) index(w http.ResponseWriter) int {
 	}
 	var list []entry
 	for _, e := range s.Endpoints() {
-		list = append(list, entry{e.Path, e.File, e.IDField, e.UpdatedField})
+		list = append(list, entry(e))
 	}
 	return answer(w, map[string]any{"endpoints": list})
 }
