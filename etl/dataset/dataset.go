@@ -111,17 +111,19 @@ const HeaderScan = 10
 // become rejects, so Read == Loaded + len(Rejects) always.
 func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	res := &Result{}
-	rows := t.Rows
-	if len(t.Head) > 0 {
-		rows = append(append([]source.Row{}, t.Head...), t.Rows...)
-	}
-	if len(rows) == 0 {
+	if len(t.Head)+len(t.Rows) == 0 {
 		// An empty file or sheet is recorded, so a town that sent nothing is visible.
 		res.Read = 1
 		res.Rejects = []Reject{{Row: 0, Field: "文件", Reason: "文件为空 (empty file or sheet)"}}
 		return res
 	}
-	headerAt, colFor, bad := d.findHeader(rows)
+	// The header is among the first rows: of the chunk itself, or, for a later chunk of a
+	// large file, of the file's head, in which case every row of the chunk is data.
+	scan, rows := t.Rows, t.Rows
+	if len(t.Head) > 0 {
+		scan = t.Head
+	}
+	headerAt, colFor, bad := d.findHeader(scan)
 	if headerAt < 0 {
 		for _, row := range t.Rows {
 			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "表头", Reason: "找不到表头行 (no header row with the expected columns: " + strings.Join(d.headerWords(), "、") + ")", Raw: d.Redact(row.RawText())})
@@ -129,14 +131,16 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 		res.Read = len(t.Rows)
 		return res
 	}
-	for i, h := range rows[headerAt].Values {
+	header := scan[headerAt]
+	for i, h := range header.Values {
 		if h != "" && colFor[i] < 0 {
 			res.Ignored = append(res.Ignored, h)
 		}
 	}
-	// Data starts after the header, and never inside the repeated head of a chunk.
-	first := max(headerAt+1, len(t.Head))
-	b := newBuilder(d, len(rows)-first)
+	if len(t.Head) == 0 {
+		rows = t.Rows[headerAt+1:]
+	}
+	b := newBuilder(d, len(rows))
 	defer b.release()
 	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), filled: make([]uint64, len(d.Columns)), Meta: meta}
 	for i, c := range d.Columns {
@@ -148,8 +152,8 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	}
 	origin := d.originColumns()
 	keys := d.newKeyCheck()
-	width := len(rows[headerAt].Values)
-	for _, row := range rows[first:] {
+	width := len(header.Values)
+	for _, row := range rows {
 		res.Read++
 		rec.Row = row.Num
 		reject := func(field, reason string) {
