@@ -95,3 +95,28 @@ func Place(s string) (string, error) {
 	}
 	return "", err
 }
+
+// Unit maps a town or park name to the code of that territorial unit: a park where the text
+// names a park, else the town. Place gives the town of the same text.
+func Unit(s string) (string, error) {
+	if town, err := Town(s); err == nil {
+		return town, nil
+	}
+	park, err := Park(s)
+	if err != nil || park == "" {
+		_, terr := Town(s)
+		return "", terr
+	}
+	return park, nil
+}
+
+// TownOf returns the town of a territorial unit code: the code itself for a town, the park's
+// town for a park.
+func TownOf(unit string) string {
+	for _, p := range refdata.Parks() {
+		if p.Code == unit {
+			return p.TownCode
+		}
+	}
+	return unit
+}
