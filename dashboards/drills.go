@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"sort"
-	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -83,7 +82,7 @@ func drillPage(ctx context.Context, db *warehouse.DB) ([]section, error) {
 	}
 
 	trend := charts.NewBar()
-	trend.SetGlobalOptions(chartOpts("sibu_by_year", "全区企业“四不”演练占比", "柱：实际占比　折线：方案目标")...)
+	trend.SetGlobalOptions(chartOpts("sibu_by_year", "全区企业“四不”演练占比", "柱：实际占比　折线：方案目标", percentAxis)...)
 	trend.SetXAxis(labels).AddSeries("实际占比", bars, charts.WithLabelOpts(percentLabel()))
 	goalLine := charts.NewLine()
 	goalLine.SetXAxis(labels).AddSeries("方案目标", line,
@@ -128,7 +127,7 @@ func drillPage(ctx context.Context, db *warehouse.DB) ([]section, error) {
 			continue
 		}
 		c := charts.NewBar()
-		c.SetGlobalOptions(chartOpts(fmt.Sprintf("sibu_towns_%d", y), fmt.Sprintf("%d年各镇街企业“四不”演练占比", y), "红色虚线：方案目标 "+goalText(t)+"；红色柱：未达标")...)
+		c.SetGlobalOptions(chartOpts(fmt.Sprintf("sibu_towns_%d", y), fmt.Sprintf("%d年各镇街企业“四不”演练占比", y), "红色虚线：方案目标 "+goalText(t)+"；红色柱：未达标", percentAxis)...)
 		c.SetXAxis(names).AddSeries("实际占比", data,
 			charts.WithLabelOpts(percentLabel()),
 			charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{Name: "目标", YAxis: *t.Threshold}),
@@ -141,58 +140,3 @@ func drillPage(ctx context.Context, db *warehouse.DB) ([]section, error) {
 	}
 	return secs, nil
 }
-
-// chartOpts are the options every chart shares: fixed id (so builds are reproducible), SVG
-// rendering (vector text when printed), no animation (deterministic capture).
-func chartOpts(id, title, subtitle string) []charts.GlobalOpts {
-	return []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "960px", Height: "420px", Renderer: "svg", PageTitle: title}),
-		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: subtitle}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "5%"}),
-		charts.WithYAxisOpts(opts.YAxis{Name: "占比（%）", Min: 0, Max: 100}),
-		// Every town's name under its bar; room above the grid keeps the axis name off the subtitle.
-		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0"}}),
-		charts.WithGridOpts(opts.Grid{Top: "90", Left: "60", Right: "90"}),
-		charts.WithAnimation(false),
-	}
-}
-
-const belowColor = "#e57373"
-
-// goalText shows a target as readers write it (≥ 40.0%), marking assumed thresholds.
-func goalText(t queries.Target) string {
-	if t.Threshold == nil {
-		return "—"
-	}
-	sign := map[string]string{">=": "≥", "<=": "≤", "=": "="}[t.Comparator]
-	s := sign + " " + pct(*t.Threshold)
-	if t.Assumed {
-		s += "（假设）"
-	}
-	return s
-}
-
-func percentLabel() opts.Label {
-	return opts.Label{Show: opts.Bool(true), Position: "top", Formatter: "{c}%"}
-}
-
-func targetIDs(ts []queries.Target) string {
-	s := ""
-	for i, t := range ts {
-		if i > 0 {
-			s += "、"
-		}
-		s += t.ID
-	}
-	return s
-}
-
-func round1(v float64) float64 {
-	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', 1, 64), 64)
-	return f
-}
-
-func pct(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "%" }
-
-func count(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }

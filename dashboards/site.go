@@ -67,6 +67,7 @@ type builder struct {
 }
 
 var pages = []builder{
+	{Page{File: "campaign.html", Title: "治本攻坚主要指标", Intro: "2023年重大事故隐患存量清零、煤矿智能化开采与井下减人、“零处罚”部门、较大及以上事故，对照方案目标。"}, campaignPage},
 	{Page{File: "drills.html", Title: "企业“四不”应急演练占比", Intro: "方案第14项：2024年企业“四不”演练占比达到40%，2025年达到50%，2026年除综合性演练外基本实现常态化。"}, drillPage},
 	{Page{File: "dictionary.html", Title: "数据字典", Intro: dictionaryIntro}, dictionaryPage},
 }

@@ -74,8 +74,8 @@ func TestMetricsOnHandMadeFacts(t *testing.T) {
 		[]any{"A5", at("2024-08-01"), "370812101", "一般", "较大", uint8(1), v},
 		[]any{"A3", at("2025-02-01"), "370812001", "一般", "一般", uint8(1), v})
 
-	// Hazards. Legacy 重大 groups: G1 (closed 2024-03-15), G2 (open), G3 (two reports, closed 2024-01-10).
-	// Not legacy or not counted: H5 一般, H6 found 2024, H7 撤销. Open at month end:
+	// Hazards. Legacy 重大 stock (open at 2023-12-31): G1 (closed 2024-03-15), G2 (open), G3 (two reports, closed
+	// 2024-01-10). Not stock or not counted: H5 一般, H6 found 2024, H7 撤销, H8 closed in 2023. Open at month end:
 	// 2024-01-31: G1 G2 → 2; 2024-02-29: G1 G2 → 2; 2024-03-31: G2 → 1. Denominator 3 groups.
 	none := (*time.Time)(nil)
 	closed := func(s string) *time.Time { d := day(s); return &d }
@@ -86,7 +86,8 @@ func TestMetricsOnHandMadeFacts(t *testing.T) {
 		[]any{"H4", "G3", "370812101", "重大", day("2023-07-02"), closed("2024-01-10"), "已销号", v},
 		[]any{"H5", "G5", "370812001", "一般", day("2023-01-01"), none, "整改中", v},
 		[]any{"H6", "G6", "370812001", "重大", day("2024-02-01"), none, "整改中", v},
-		[]any{"H7", "G7", "370812001", "重大", day("2023-02-01"), none, "撤销", v})
+		[]any{"H7", "G7", "370812001", "重大", day("2023-02-01"), none, "撤销", v},
+		[]any{"H8", "G8", "370812001", "重大", day("2023-03-01"), closed("2023-11-30"), "已销号", v})
 
 	// Enforcement 2025. D09 (水务, may penalise): 12 inspections, no penalty → 零处罚. D15: 11 inspections,
 	// 2 penalty decisions (a 不予处罚 decision does not count) → no. D16: 5 inspections → too few to judge.

@@ -125,7 +125,13 @@ func Values(ctx context.Context, db *warehouse.DB, metricID, periodType, dimType
 	rows, err := db.Query(ctx, `
 		SELECT period_start, dim_type, dim_code, name, numerator, denominator, value
 		FROM ads_metric_value AS v
-		ANY LEFT JOIN (SELECT town_code AS dim_code, name FROM dim_town) AS t USING dim_code
+		ANY LEFT JOIN (
+			-- Town, park, department and mine codes never collide (370812…, P…, D…, M…).
+			SELECT town_code AS dim_code, name FROM dim_town
+			UNION ALL SELECT park_code AS dim_code, name FROM dim_park
+			UNION ALL SELECT dept_code AS dim_code, name FROM dim_department
+			UNION ALL SELECT mine_id AS dim_code, name FROM dim_coal_mine
+		) AS t USING dim_code
 		WHERE metric_id = ? AND period_type = ? AND dim_type = ?
 		ORDER BY period_start, dim_code`, metricID, periodType, dimType)
 	if err != nil {

@@ -3,9 +3,9 @@
 -- targets: T03
 -- unit: 项
 -- grain: month × (district | town), month ends from 2024-01
--- description: 2023年12月31日前发现的重大事故隐患中，到月末仍未销号的数量（value = numerator；denominator 为存量总数）。
---   方案：2024年全部消除2023年及以前排查发现的重大事故隐患存量。A hazard reported through several
---   channels counts once (dedup_group_id); 撤销 hazards do not count.
+-- description: 存量 = 2023年及以前发现、到2023年12月31日仍未销号的重大事故隐患；value = numerator = 到月末仍未销号的数量，
+--   denominator = 存量总数。方案：2024年全部消除2023年及以前排查发现的重大事故隐患存量。A hazard reported through
+--   several channels counts once (dedup_group_id); 撤销 hazards do not count.
 SELECT 'month' AS period_type, m AS period_start, 'district' AS dim_type, '' AS dim_code,
        toFloat64(uniqExactIf(dedup_group_id, isNull(closed_date) OR assumeNotNull(closed_date) > month_end)) AS numerator,
        toFloat64(uniqExact(dedup_group_id)) AS denominator, numerator AS value
@@ -15,6 +15,7 @@ FROM (
            addDays(addMonths(m, 1), -1) AS month_end
     FROM fact_hazard FINAL
     WHERE _deleted = 0 AND level = '重大' AND found_date <= toDate('2023-12-31') AND status != '撤销'
+      AND (isNull(closed_date) OR assumeNotNull(closed_date) > toDate('2023-12-31'))
 )
 WHERE m <= today()
 GROUP BY m
@@ -28,6 +29,7 @@ FROM (
            addDays(addMonths(m, 1), -1) AS month_end
     FROM fact_hazard FINAL
     WHERE _deleted = 0 AND level = '重大' AND found_date <= toDate('2023-12-31') AND status != '撤销'
+      AND (isNull(closed_date) OR assumeNotNull(closed_date) > toDate('2023-12-31'))
 )
 WHERE m <= today()
 GROUP BY m, town
