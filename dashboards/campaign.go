@@ -30,13 +30,19 @@ func campaignPage(ctx context.Context, db *warehouse.DB) ([]section, error) {
 	return secs, nil
 }
 
-// firstTarget returns the metric's target (the first, when several years share a metric).
-func firstTarget(ctx context.Context, db *warehouse.DB, metric string) (queries.Target, error) {
+// metricData reads a metric's target (the first, when several years share a metric) and its
+// values for one period type and kind of unit.
+func metricData(ctx context.Context, db *warehouse.DB, metric, period, dim string) (queries.Target, []queries.Value, error) {
 	ts, err := queries.Targets(ctx, db, metric)
-	if err != nil || len(ts) == 0 {
-		return queries.Target{}, err
+	if err != nil {
+		return queries.Target{}, nil, err
 	}
-	return ts[0], nil
+	var t queries.Target
+	if len(ts) > 0 {
+		t = ts[0]
+	}
+	vals, err := queries.Values(ctx, db, metric, period, dim)
+	return t, vals, err
 }
 
 // monthLine draws a district's monthly values with the target as a dashed line.
@@ -67,11 +73,7 @@ func noData(heading string) section {
 
 func legacyHazardSection(ctx context.Context, db *warehouse.DB) (section, error) {
 	const metric, heading = "major_hazard_legacy_clearance", "2023年及以前重大事故隐患存量（月末未销号）"
-	t, err := firstTarget(ctx, db, metric)
-	if err != nil {
-		return section{}, err
-	}
-	vals, err := queries.Values(ctx, db, metric, "month", "district")
+	t, vals, err := metricData(ctx, db, metric, "month", "district")
 	if err != nil || len(vals) == 0 {
 		return noData(heading), err
 	}
@@ -94,11 +96,7 @@ func legacyHazardSection(ctx context.Context, db *warehouse.DB) (section, error)
 
 func mineOutputSection(ctx context.Context, db *warehouse.DB) (section, error) {
 	const metric, heading = "mine_intelligent_output_share", "煤矿智能化开采产量占比"
-	t, err := firstTarget(ctx, db, metric)
-	if err != nil {
-		return section{}, err
-	}
-	vals, err := queries.Values(ctx, db, metric, "month", "district")
+	t, vals, err := metricData(ctx, db, metric, "month", "district")
 	if err != nil || len(vals) == 0 {
 		return noData(heading), err
 	}
@@ -145,11 +143,7 @@ func mineOutputSection(ctx context.Context, db *warehouse.DB) (section, error) {
 
 func mineHeadcountSection(ctx context.Context, db *warehouse.DB) (section, error) {
 	const metric, heading = "mine_underground_headcount_reduction", "煤矿井下人员减少比例（较2023年月均）"
-	t, err := firstTarget(ctx, db, metric)
-	if err != nil {
-		return section{}, err
-	}
-	vals, err := queries.Values(ctx, db, metric, "month", "district")
+	t, vals, err := metricData(ctx, db, metric, "month", "district")
 	if err != nil || len(vals) == 0 {
 		return noData(heading), err
 	}
@@ -160,11 +154,7 @@ func mineHeadcountSection(ctx context.Context, db *warehouse.DB) (section, error
 
 func zeroPenaltySection(ctx context.Context, db *warehouse.DB) (section, error) {
 	const metric, heading = "dept_zero_penalty", "“零处罚”部门"
-	t, err := firstTarget(ctx, db, metric)
-	if err != nil {
-		return section{}, err
-	}
-	depts, err := queries.Values(ctx, db, metric, "year", "dept")
+	t, depts, err := metricData(ctx, db, metric, "year", "dept")
 	if err != nil || len(depts) == 0 {
 		return noData(heading), err
 	}
@@ -192,11 +182,7 @@ func zeroPenaltySection(ctx context.Context, db *warehouse.DB) (section, error) 
 
 func accidentSection(ctx context.Context, db *warehouse.DB) (section, error) {
 	const metric, heading = "major_accidents", "较大及以上生产安全事故"
-	t, err := firstTarget(ctx, db, metric)
-	if err != nil {
-		return section{}, err
-	}
-	vals, err := queries.Values(ctx, db, metric, "year", "district")
+	t, vals, err := metricData(ctx, db, metric, "year", "district")
 	if err != nil || len(vals) == 0 {
 		return noData(heading), err
 	}
