@@ -173,7 +173,11 @@ func zeroPenaltySection(ctx context.Context, db *warehouse.DB) (section, error) 
 		ys = append(ys, y)
 	}
 	sort.Ints(ys)
-	note := fmt.Sprintf("负有处罚职权的部门中，当年执法检查不少于10次（假设口径）而行政处罚决定为0的部门。方案：%s（%s）。", t.Quote, t.ID)
+	minInspections, err := queries.Parameter(ctx, db, "zero_penalty_min_inspections")
+	if err != nil {
+		return section{}, err
+	}
+	note := fmt.Sprintf("负有处罚职权的部门中，当年执法检查不少于%s次（假设口径）而行政处罚决定为0的部门。方案：%s（%s）。", count(minInspections), t.Quote, t.ID)
 	for _, y := range ys {
 		note += fmt.Sprintf(" %d年 %d 个。", y, flagged[y])
 	}

@@ -205,3 +205,12 @@ func (t Target) Met(v float64) (met, ok bool) {
 	}
 	return false, false
 }
+
+// Parameter reads a number of ref_parameter, for pages that explain a metric's definition.
+func Parameter(ctx context.Context, db *warehouse.DB, name string) (float64, error) {
+	var v float64
+	if err := db.QueryRow(ctx, "SELECT value FROM ref_parameter WHERE name = ?", name).Scan(&v); err != nil {
+		return 0, fmt.Errorf("parameter %s (warehouse/refdata/parameters.csv): %w", name, err)
+	}
+	return v, nil
+}

@@ -23,6 +23,7 @@ var refTables = map[string]string{
 	"industries.csv":       "dim_industry",
 	"coal_mines.csv":       "dim_coal_mine",
 	"training_cohorts.csv": "ref_training_cohort",
+	"parameters.csv":       "ref_parameter",
 }
 
 // LoadReference replaces every reference table with the rows of its file in warehouse/refdata.

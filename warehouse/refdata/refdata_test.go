@@ -49,7 +49,7 @@ func TestParseTableRejectsMalformed(t *testing.T) {
 
 func TestFiles(t *testing.T) {
 	want := []string{"aliases.csv", "coal_mines.csv", "departments.csv", "industries.csv",
-		"parks.csv", "targets.csv", "towns.csv", "training_cohorts.csv"}
+		"parameters.csv", "parks.csv", "targets.csv", "towns.csv", "training_cohorts.csv"}
 	fs := Files()
 	var got []string
 	for name, b := range fs {
