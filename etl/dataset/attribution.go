@@ -3,38 +3,13 @@ package dataset
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"safetydw/etl/normalize"
-	"safetydw/warehouse/refdata"
 )
 
 // Helpers the fact datasets share: who is answerable for a fact (territorial unit), which
 // department a name means, and the checks every fact makes on its unit and its dates.
-
-var (
-	parkTownOnce sync.Once
-	parkTown     map[string]string // park code → the town it lies in
-)
-
-func parkTowns() map[string]string {
-	parkTownOnce.Do(func() {
-		parkTown = map[string]string{}
-		for _, p := range refdata.Parks() {
-			parkTown[p.Code] = p.TownCode
-		}
-	})
-	return parkTown
-}
-
-// townOf is the town of a territorial unit: the unit itself, or the town a park lies in.
-func townOf(unit string) string {
-	if t, ok := parkTowns()[unit]; ok {
-		return t
-	}
-	return unit
-}
 
 // attribute returns the territorial unit answerable for a fact about the registry unit uscc,
 // which the fact places in town, and the unit's industry. The registry holds units' current
@@ -45,7 +20,7 @@ func attribute(ents Enterprises, uscc, town string) (unit, industry string) {
 	if !ok {
 		return town, ""
 	}
-	if e.TerritorialUnit == town || parkTowns()[e.TerritorialUnit] == town || town == "" {
+	if e.TerritorialUnit == town || normalize.TownOf(e.TerritorialUnit) == town || town == "" {
 		return e.TerritorialUnit, e.IndustryCode
 	}
 	return town, e.IndustryCode

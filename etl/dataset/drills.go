@@ -46,12 +46,9 @@ func Drills(ents Enterprises) *Dataset {
 			}
 			r.Set("src_system", r.Meta.SourceSystem)
 			r.Set("drill_id", r.Meta.SourceSystem+":"+r.Str("src_id"))
-			unit := r.Str("town_code")
-			if e, ok := ents[id]; ok {
-				r.Set("industry_code", e.IndustryCode)
-				unit = e.TerritorialUnit
-			}
+			unit, industry := attribute(ents, id, r.Str("town_code"))
 			r.Set("territorial_unit", unit)
+			r.Set("industry_code", industry)
 			return nil
 		},
 	}

@@ -79,7 +79,7 @@ func Training(ents Enterprises) *Dataset {
 			if uscc != "" {
 				unit, industry := attribute(ents, uscc, "")
 				r.Set("territorial_unit", unit)
-				r.Set("town_code", townOf(unit))
+				r.Set("town_code", normalize.TownOf(unit))
 				r.Set("industry_code", industry)
 			}
 			return nil

@@ -88,12 +88,7 @@ func Place(s string) (string, error) {
 	if perr != nil || park == "" {
 		return "", err
 	}
-	for _, p := range refdata.Parks() {
-		if p.Code == park {
-			return p.TownCode, nil
-		}
-	}
-	return "", err
+	return TownOf(park), nil
 }
 
 // Unit maps a town or park name to the code of that territorial unit: a park where the text
@@ -110,13 +105,22 @@ func Unit(s string) (string, error) {
 	return park, nil
 }
 
+var (
+	parkTownOnce sync.Once
+	parkTown     map[string]string // park code → the town it lies in
+)
+
 // TownOf returns the town of a territorial unit code: the code itself for a town, the park's
 // town for a park.
 func TownOf(unit string) string {
-	for _, p := range refdata.Parks() {
-		if p.Code == unit {
-			return p.TownCode
+	parkTownOnce.Do(func() {
+		parkTown = map[string]string{}
+		for _, p := range refdata.Parks() {
+			parkTown[p.Code] = p.TownCode
 		}
+	})
+	if t, ok := parkTown[unit]; ok {
+		return t
 	}
 	return unit
 }
