@@ -50,8 +50,11 @@ func (p *Pipeline) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// Load runs the file sources over the drop folder.
+// Load runs the sources.
 func (p *Pipeline) Load(ctx context.Context) error {
+	if len(p.Sources) == 0 {
+		return fmt.Errorf("没有配置数据源 (no sources declared): pass --sources with a sources file")
+	}
 	r := &etl.Runner{DB: p.DB, DropDir: p.DropDir, Landing: p.Landing, Log: p.Log}
 	_, err := r.Run(ctx, p.Sources)
 	return err
