@@ -44,33 +44,23 @@ func etlCmd() *cobra.Command {
 // file by content, so it loads; the refused rows stay listed as history).
 func quarantineCmd() *cobra.Command {
 	var source, export string
-	c := &cobra.Command{
-		Use:   "quarantine",
-		Short: "列出被隔离的记录，可导出修正 (list quarantined rows; --export writes them for correction)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := pipeline(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer p.DB.Close()
-			rows, err := quarantined(cmd.Context(), p, source)
-			if err != nil {
-				return err
-			}
-			if export != "" {
-				return exportQuarantine(rows, p.DropDir, export)
-			}
-			w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "数据源\t文件/位置\t行\t字段\t原因\t原始内容")
-			for _, q := range rows {
-				fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", q.source, q.locator, q.row, q.field, q.reason, clip(q.raw, 80))
-			}
-			w.Flush()
-			fmt.Fprintf(os.Stderr, "共 %d 行被隔离 (%d rows quarantined)\n", len(rows), len(rows))
-			return nil
-		},
-	}
+	c := step("quarantine", "列出被隔离的记录，可导出修正 (list quarantined rows; --export writes them for correction)", func(p *cron.Pipeline, ctx context.Context) error {
+		rows, err := quarantined(ctx, p, source)
+		if err != nil {
+			return err
+		}
+		if export != "" {
+			return exportQuarantine(rows, p.DropDir, export)
+		}
+		w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "数据源\t文件/位置\t行\t字段\t原因\t原始内容")
+		for _, q := range rows {
+			fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", q.source, q.locator, q.row, q.field, q.reason, clip(q.raw, 80))
+		}
+		w.Flush()
+		fmt.Fprintf(os.Stderr, "共 %d 行被隔离 (%d rows quarantined)\n", len(rows), len(rows))
+		return nil
+	})
 	c.Flags().StringVar(&source, "source", "", "only this source (仅此数据源)")
 	c.Flags().StringVar(&export, "export", "", "write the rows per file into this folder, with the file's header (导出目录)")
 	return c

@@ -45,10 +45,10 @@ type Endpoint struct {
 	UpdatedField string // timestamp field; empty: "updated_at", else the first key ending in _time or _at
 }
 
-// Fault makes the stand-in misbehave: after Skip requests it answers the next Count requests
+// Fault makes the stand-in misbehave: it serves the first After requests, then answers the next Count requests
 // with Status (and Retry-After, when set), or, with Status 0, serves them normally after Delay.
 type Fault struct {
-	Skip       int
+	After      int
 	Count      int
 	Status     int           // 500, 503, 429…; 0 serves the request (after Delay)
 	RetryAfter string        // Retry-After header value: seconds or an HTTP date
@@ -163,8 +163,8 @@ func (s *Server) takeFault() (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &s.fault
-	if f.Skip > 0 {
-		f.Skip--
+	if f.After > 0 {
+		f.After--
 		return Fault{}, false
 	}
 	if f.Count <= 0 {

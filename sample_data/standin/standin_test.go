@@ -117,7 +117,7 @@ func TestTokenAndFaults(t *testing.T) {
 	if code, _ := get(t, hs.URL+"/api/hazards", "t0k"); code != http.StatusOK {
 		t.Errorf("token: %d", code)
 	}
-	srv.Inject(standin.Fault{Skip: 1, Count: 2, Status: 500})
+	srv.Inject(standin.Fault{After: 1, Count: 2, Status: 500})
 	var codes []int
 	for range 4 {
 		code, _ := get(t, hs.URL+"/api/hazards", "t0k")
