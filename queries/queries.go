@@ -89,8 +89,13 @@ func Refresh(ctx context.Context, db *warehouse.DB, now time.Time) (map[string]u
 		return nil, err
 	}
 	counts := map[string]uint64{}
+	// On a cluster the shards join their facts with their own copy of the dimensions: wait
+	// until every copy holds what the loads wrote (nothing to wait for on one server).
+	if err := db.Sync(ctx); err != nil {
+		return counts, err
+	}
 	for _, m := range ms {
-		if err := db.Exec(ctx, "ALTER TABLE ads_metric_value DROP PARTITION ?", m.ID); err != nil {
+		if err := db.DropPartition(ctx, "ads_metric_value", m.ID); err != nil {
 			return counts, fmt.Errorf("metric %s: clear old values: %w", m.ID, err)
 		}
 		insert := fmt.Sprintf(`INSERT INTO ads_metric_value
@@ -98,7 +103,7 @@ func Refresh(ctx context.Context, db *warehouse.DB, now time.Time) (map[string]u
 			SELECT ?, period_type, period_start, dim_type, dim_code, numerator, denominator, value, toDateTime(?)
 			FROM (%s)`, m.SQL)
 		if err := db.Exec(ctx, insert, m.ID, now.Unix()); err != nil {
-			return counts, fmt.Errorf("metric %s (%s): %w", m.ID, m.File, err)
+			return counts, fmt.Errorf("metric %s (%s): %w", m.ID, m.File, db.Explain(err))
 		}
 		var n uint64
 		if err := db.QueryRow(ctx, "SELECT count() FROM ads_metric_value WHERE metric_id = ?", m.ID).Scan(&n); err != nil {
@@ -106,7 +111,8 @@ func Refresh(ctx context.Context, db *warehouse.DB, now time.Time) (map[string]u
 		}
 		counts[m.ID] = n
 	}
-	return counts, nil
+	// Pages may read from any node: every copy holds the new values before the refresh ends.
+	return counts, db.SyncReplicas(ctx, "ads_metric_value")
 }
 
 // Value is one row of ads_metric_value joined with its target for the period.

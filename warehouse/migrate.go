@@ -66,7 +66,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		// 18.16 refuses LowCardinality at CREATE without it; current releases ignore it.
 		"allow_experimental_low_cardinality_type": 1,
 	}))
-	if err := db.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if err := db.apply(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version UInt32, name String, checksum String, applied_at DateTime DEFAULT now()
 	) ENGINE = MergeTree ORDER BY version`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
@@ -97,7 +97,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			continue
 		}
 		for i, stmt := range SplitStatements(m.SQL) {
-			if err := db.Exec(ctx, stmt); err != nil {
+			if err := db.apply(ctx, stmt); err != nil {
 				return done, fmt.Errorf("migration %s, statement %d: %w", m.Name, i+1, err)
 			}
 		}
@@ -114,6 +114,20 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		done = append(done, m.Name)
 	}
 	return done, nil
+}
+
+// apply runs one statement as this deployment needs it (see render).
+func (db *DB) apply(ctx context.Context, stmt string) error {
+	stmts, err := db.render(stmt)
+	if err != nil {
+		return err
+	}
+	for _, s := range stmts {
+		if err := db.Exec(ctx, s); err != nil {
+			return db.Explain(err)
+		}
+	}
+	return nil
 }
 
 // SplitStatements splits a SQL file on semicolons that end a line, dropping comment-only

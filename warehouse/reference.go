@@ -68,13 +68,7 @@ func (db *DB) loadCSV(ctx context.Context, table, name string, body []byte) (int
 			return 0, fmt.Errorf("%s: column %q is not in table %s", name, h, table)
 		}
 	}
-	if err := db.Exec(ctx, "TRUNCATE TABLE "+quoteIdent(table)); err != nil {
-		return 0, err
-	}
-	b, err := db.PrepareBatch(ctx, "INSERT INTO "+quoteIdent(table)+" ("+strings.Join(header, ", ")+")")
-	if err != nil {
-		return 0, err
-	}
+	rows := make([][]any, 0, len(records)-1)
 	for i, rec := range records[1:] {
 		row := make([]any, len(header))
 		for j, h := range header {
@@ -84,12 +78,26 @@ func (db *DB) loadCSV(ctx context.Context, table, name string, body []byte) (int
 			}
 			row[j] = v
 		}
-		if err := b.Append(row...); err != nil {
-			return 0, fmt.Errorf("%s row %d: %w", name, i+2, err)
-		}
+		rows = append(rows, row)
 	}
-	if err := b.Send(); err != nil {
-		return 0, fmt.Errorf("load %s: %w", name, err)
+	// Every row converted before the table is emptied: a bad file leaves the old rows in place.
+	err = db.ReplaceTable(ctx, table, func(ctx context.Context) error {
+		b, err := db.PrepareBatch(ctx, "INSERT INTO "+quoteIdent(table)+" ("+strings.Join(header, ", ")+")")
+		if err != nil {
+			return err
+		}
+		for i, row := range rows {
+			if err := b.Append(row...); err != nil {
+				return fmt.Errorf("%s row %d: %w", name, i+2, err)
+			}
+		}
+		if err := b.Send(); err != nil {
+			return fmt.Errorf("load %s: %w", name, db.Explain(err))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	return len(records) - 1, nil
 }

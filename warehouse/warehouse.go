@@ -18,22 +18,36 @@ const LocalAddr = "127.0.0.1:19000"
 
 // Config says which server and database to use.
 type Config struct {
-	Addr     string // host:port of the native protocol
+	// Addr is host:port of the native protocol; several, comma-separated, are tried in order,
+	// so a client fails over to the next node when one is down.
+	Addr     string
 	Database string
 	User     string
 	Password string
 	// Settings are sent with every query of this connection (for example max_execution_time).
 	Settings clickhouse.Settings
+	// Deploy is one server or a cluster (SAFETYDW_DEPLOY).
+	Deploy Deploy
+	// deployErr is a bad deployment file, reported by Open.
+	deployErr error
 }
 
-// ConfigFromEnv reads CLICKHOUSE_ADDR, CLICKHOUSE_DB, CLICKHOUSE_USER and CLICKHOUSE_PASSWORD.
-// Without CLICKHOUSE_ADDR it points at the project-local server.
+// ConfigFromEnv reads CLICKHOUSE_ADDR, CLICKHOUSE_DB, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD and
+// the deployment file SAFETYDW_DEPLOY names. Without CLICKHOUSE_ADDR it points at the nodes of
+// the deployment file, or at the project-local server.
 func ConfigFromEnv() Config {
 	c := Config{
 		Addr:     os.Getenv("CLICKHOUSE_ADDR"),
 		Database: os.Getenv("CLICKHOUSE_DB"),
 		User:     os.Getenv("CLICKHOUSE_USER"),
 		Password: os.Getenv("CLICKHOUSE_PASSWORD"),
+		Deploy:   Deploy{Mode: "single"},
+	}
+	if path := os.Getenv(DeployEnv); path != "" {
+		c.Deploy, c.deployErr = LoadDeploy(path)
+	}
+	if c.Addr == "" {
+		c.Addr = strings.Join(c.Deploy.Addrs, ",")
 	}
 	if c.Addr == "" {
 		c.Addr = LocalAddr
@@ -51,36 +65,58 @@ func ConfigFromEnv() Config {
 type DB struct {
 	driver.Conn
 	Database string
-	Addr     string
+	Addr     string // the addresses of Config.Addr, comma-separated
+	cfg      Config
 }
 
-// Open connects and, when create is true, creates the database first.
-// Analysts' read-only accounts open with create=false.
+// Open connects and, when create is true, creates the database first (on every node of a
+// cluster). Analysts' read-only accounts open with create=false.
 func Open(ctx context.Context, c Config, create bool) (*DB, error) {
+	if c.deployErr != nil {
+		return nil, c.deployErr
+	}
+	if c.Deploy.Mode == "" {
+		c.Deploy.Mode = "single"
+	}
+	if c.Deploy.Clustered() {
+		c.Settings = clusterSettings(c.Settings)
+	}
 	if create {
 		admin, err := connect(ctx, c, "default")
 		if err != nil {
 			return nil, err
 		}
-		err = admin.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(c.Database))
+		err = (&DB{Conn: admin, Database: c.Database, Addr: c.Addr, cfg: c}).CreateDatabase(ctx)
 		admin.Close()
 		if err != nil {
-			return nil, fmt.Errorf("create database %s: %w", c.Database, err)
+			return nil, err
 		}
 	}
 	conn, err := connect(ctx, c, c.Database)
 	if err != nil {
 		return nil, err
 	}
-	return &DB{Conn: conn, Database: c.Database, Addr: c.Addr}, nil
+	if c.Deploy.Clustered() && create {
+		if err := checkProfile(ctx, conn); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return &DB{Conn: conn, Database: c.Database, Addr: c.Addr, cfg: c}, nil
 }
+
+// Deploy says whether the warehouse is one server or a cluster.
+func (db *DB) Deploy() Deploy { return db.cfg.Deploy }
 
 func connect(ctx context.Context, c Config, database string) (driver.Conn, error) {
 	conn, err := clickhouse.Open(&clickhouse.Options{
-		Addr:        []string{c.Addr},
-		Auth:        clickhouse.Auth{Database: database, Username: c.User, Password: c.Password},
-		Settings:    c.Settings,
-		DialTimeout: 5 * time.Second,
+		Addr: strings.Split(c.Addr, ","),
+		// The first node that answers; the others only when it is down, so that a load reads
+		// back what it wrote from the same node.
+		ConnOpenStrategy: clickhouse.ConnOpenInOrder,
+		Auth:             clickhouse.Auth{Database: database, Username: c.User, Password: c.Password},
+		Settings:         c.Settings,
+		DialTimeout:      5 * time.Second,
 		// A loopback link gains nothing from compression (stack-notes B).
 		Compression: &clickhouse.Compression{Method: clickhouse.CompressionNone},
 	})
@@ -99,7 +135,8 @@ func quoteIdent(s string) string {
 	return "`" + strings.ReplaceAll(s, "`", "\\`") + "`"
 }
 
-// Tables lists the tables of the database, for checks and the data dictionary.
+// Tables lists the tables of the database, for checks and the data dictionary: on a cluster
+// the tables queries name, not the shards' local tables under them.
 func (db *DB) Tables(ctx context.Context) ([]string, error) {
 	rows, err := db.Query(ctx, "SELECT name FROM system.tables WHERE database = ? ORDER BY name", db.Database)
 	if err != nil {
@@ -111,6 +148,9 @@ func (db *DB) Tables(ctx context.Context) ([]string, error) {
 		var n string
 		if err := rows.Scan(&n); err != nil {
 			return nil, err
+		}
+		if db.cfg.Deploy.Clustered() && strings.HasSuffix(n, localSuffix) {
+			continue
 		}
 		names = append(names, n)
 	}

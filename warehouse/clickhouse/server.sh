@@ -89,9 +89,10 @@ stop() {
 }
 
 case "${1:-}" in
+  install) install_server ;;
   start) start ;;
   stop) stop ;;
   status) if running && answers; then echo "running on 127.0.0.1:$tcp_port (pid $(cat "$pidfile"))"; else echo "not running"; exit 1; fi ;;
   client) shift; exec clickhouse-client --port "$tcp_port" "$@" ;;
-  *) echo "usage: $0 start|stop|status|client [args]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|install|client [args]" >&2; exit 2 ;;
 esac

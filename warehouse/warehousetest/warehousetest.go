@@ -43,7 +43,7 @@ func Empty(t testing.TB) *warehouse.DB {
 		t.Fatalf("%v\n(make test starts the server; with plain go test run `make clickhouse` first)", err)
 	}
 	t.Cleanup(func() {
-		if err := db.Exec(context.Background(), "DROP DATABASE IF EXISTS `"+cfg.Database+"`"); err != nil {
+		if err := db.DropDatabase(context.Background()); err != nil {
 			t.Logf("drop %s: %v", cfg.Database, err)
 		}
 		db.Close()

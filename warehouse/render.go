@@ -1,0 +1,108 @@
+package warehouse
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Migrations are written once, for one server. On a cluster each statement is rendered at apply
+// time (the migration's text and checksum stay as they are):
+//
+//	CREATE TABLE t (…) ENGINE = ReplacingMergeTree(_version) … ORDER BY k
+//
+// becomes, for a sharded table (see shardedPrefixes),
+//
+//	CREATE TABLE db.t_local ON CLUSTER c (…) ENGINE = ReplicatedReplacingMergeTree(
+//	    '/clickhouse/tables/{shard}/db/t_local', '{replica}', _version) … ORDER BY k
+//	CREATE TABLE db.t ON CLUSTER c (…) ENGINE = Distributed(c, db, t_local, cityHash64(k))
+//
+// sharded by a hash of the whole sorting key, so that all versions of one key meet on one shard
+// and FINAL is right; and for every other table
+//
+//	CREATE TABLE db.t ON CLUSTER c (…) ENGINE = ReplicatedReplacingMergeTree(
+//	    '/clickhouse/tables/all/db/t', '{replica}', _version) … ORDER BY k
+//
+// one replica per node. ALTERs go to the local table on the data cluster and, for a column
+// change of a sharded table, to its Distributed table on the one-node-per-shard cluster.
+var (
+	createRe = regexp.MustCompile(`(?is)^CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*ENGINE\s*=\s*([A-Za-z]+)\s*(\(([^()]*)\))?(.*)$`)
+	orderRe  = regexp.MustCompile(`(?is)\bORDER\s+BY\s+(.+?)\s*(\bSETTINGS\b.*)?$`)
+	alterRe  = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$`)
+	columnOp = regexp.MustCompile(`(?is)^(ADD|DROP|MODIFY|CLEAR|COMMENT)\s+COLUMN\b`)
+	insertRe = regexp.MustCompile(`(?is)^INSERT\s`)
+	matRe    = regexp.MustCompile(`(?i)\bMATERIALIZED\b`)
+)
+
+// render turns one migration statement into the statements that apply it in this deployment.
+func (db *DB) render(stmt string) ([]string, error) {
+	d := db.cfg.Deploy
+	if !d.Clustered() {
+		return []string{stmt}, nil
+	}
+	body := stripLeadingComments(stmt)
+	dbq := quoteIdent(db.Database)
+	if m := createRe.FindStringSubmatch(body); m != nil {
+		ifNot, name, cols, engine, args, rest := m[1], m[2], m[3], m[4], m[6], m[7]
+		if !strings.HasSuffix(engine, "MergeTree") || strings.HasPrefix(engine, "Replicated") {
+			return nil, fmt.Errorf("table %s: engine %s cannot be rendered for a cluster; write a *MergeTree engine", name, engine)
+		}
+		local := name
+		path := "/clickhouse/tables/all/" + db.Database + "/" + name
+		cluster := d.Cluster
+		if db.Sharded(name) {
+			local = name + localSuffix
+			path = "/clickhouse/tables/{shard}/" + db.Database + "/" + local
+		}
+		engineArgs := quoteString(path) + ", '{replica}'"
+		if strings.TrimSpace(args) != "" {
+			engineArgs += ", " + args
+		}
+		out := []string{fmt.Sprintf("CREATE TABLE %s%s.%s ON CLUSTER %s (%s) ENGINE = Replicated%s(%s)%s",
+			ifNot, dbq, quoteIdent(local), quoteIdent(cluster), cols, engine, engineArgs, rest)}
+		if db.Sharded(name) {
+			o := orderRe.FindStringSubmatch(rest)
+			if o == nil {
+				return nil, fmt.Errorf("table %s: no ORDER BY to shard by", name)
+			}
+			key := strings.TrimSpace(o[1])
+			if strings.HasPrefix(key, "(") && strings.HasSuffix(key, ")") {
+				key = key[1 : len(key)-1]
+			}
+			// A Distributed table refuses inserts of MATERIALIZED columns and the shard computes
+			// them anyway; as ALIAS they stay readable through it and are left out of inserts.
+			out = append(out, fmt.Sprintf("CREATE TABLE %s%s.%s ON CLUSTER %s (%s) ENGINE = Distributed(%s, %s, %s, cityHash64(%s))",
+				ifNot, dbq, quoteIdent(name), quoteIdent(cluster), matRe.ReplaceAllString(cols, "ALIAS"),
+				quoteIdent(cluster), dbq, quoteIdent(local), key))
+		}
+		return out, nil
+	}
+	if m := alterRe.FindStringSubmatch(body); m != nil {
+		name, ops := m[1], m[2]
+		if !db.Sharded(name) {
+			return []string{fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s", dbq, quoteIdent(name), quoteIdent(d.ReplicasCluster), ops)}, nil
+		}
+		out := []string{fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s", dbq, quoteIdent(name+localSuffix), quoteIdent(d.Cluster), ops)}
+		if columnOp.MatchString(strings.TrimSpace(ops)) {
+			out = append(out, fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s", dbq, quoteIdent(name), quoteIdent(d.NodesCluster), matRe.ReplaceAllString(ops, "ALIAS")))
+		}
+		return out, nil
+	}
+	if insertRe.MatchString(body) {
+		return []string{stmt}, nil // through the Distributed tables, like any insert
+	}
+	first, _, _ := strings.Cut(body, "\n")
+	return nil, fmt.Errorf("statement %q cannot be rendered for a cluster (only CREATE TABLE … *MergeTree, ALTER TABLE and INSERT)", first)
+}
+
+func stripLeadingComments(s string) string {
+	lines := strings.Split(s, "\n")
+	for len(lines) > 0 {
+		t := strings.TrimSpace(lines[0])
+		if t != "" && !strings.HasPrefix(t, "--") {
+			break
+		}
+		lines = lines[1:]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
