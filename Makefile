@@ -9,7 +9,7 @@ BIN := bin/safetydw
 # Debian packages the browser tests and PDF bulletins need.
 BROWSER_DEBS := chromium fonts-wqy-zenhei
 
-.PHONY: demo test bench build assets clickhouse clickhouse-stop browser sample vet clean
+.PHONY: demo test bench build assets clickhouse clickhouse-stop browser sample vet clean cluster cluster-stop cluster-test
 
 demo: build assets clickhouse
 	$(BIN) demo
@@ -38,6 +38,23 @@ clickhouse:
 
 clickhouse-stop:
 	warehouse/clickhouse/server.sh stop
+
+# Cluster mode (README "Cluster mode"): ZooKeeper and four servers, 2 shards × 2 replicas, under var/cluster.
+CLUSTER_DEPLOY := $(CURDIR)/var/cluster/deploy.yaml
+# The pipeline suite, run as it is against the cluster, then the cluster's own tests (fault
+# tests, single vs cluster): one package at a time, since the fault tests stop nodes.
+CLUSTER_SUITE := ./cron/ ./queries/ ./etl/
+CLUSTER_WAREHOUSE_TESTS := '^Test(Migrat|Dictionary|Reference|Deploy|Render)'
+
+cluster:
+	warehouse/clickhouse/cluster.sh start
+
+cluster-stop:
+	warehouse/clickhouse/cluster.sh stop
+
+cluster-test: assets cluster
+	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -p 1 -tags cluster $(CLUSTER_SUITE)
+	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -run $(CLUSTER_WAREHOUSE_TESTS) ./warehouse/
 
 browser:
 	@missing=""; for p in $(BROWSER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -11,17 +11,17 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
-// On a cluster, a sharded table is two tables: <name>_local holds each shard's rows
+// On a cluster every table is two tables: <name>_local holds each shard's rows
 // (Replicated*MergeTree, one replica per node of the shard) and <name> is a Distributed table
-// over them, so every query, metric and analyst keeps using the plain name. Every other table
-// keeps its name and is replicated whole to every node, so that a shard joining its rows with a
-// dimension finds all of the dimension locally.
+// over them, so every query, metric and analyst keeps using the plain name.
+//
+// Dimensions and reference data are sharded too, not replicated whole to every node: on 18.16 a
+// shard runs its part of a query in its own default database, so a dimension named in a JOIN or
+// IN subquery would be looked up there ("Table default.dim_department doesn't exist"), and only
+// a Distributed table of two or more shards makes the initiator compute the subquery itself
+// (distributed_product_mode = global) and send its result to the shards. Small tables pay a
+// little for that; every query then gives one server's answer whatever the database is called.
 const localSuffix = "_local"
-
-// shardedPrefixes name the tables whose rows are spread over the shards: the facts, which grow
-// with time. Dimensions, reference data, the ETL ledgers and the metric store are small and are
-// replicated to every node.
-var shardedPrefixes = []string{"fact_"}
 
 // clusterSettings are what every query needs on a cluster; settings the caller gave win. The
 // string-valued ones (distributed_product_mode, load_balancing) cannot be sent to 18.16 by
@@ -41,7 +41,7 @@ func clusterSettings(given clickhouse.Settings) clickhouse.Settings {
 
 // wantProfile is what the cluster's profiles must set, with why.
 var wantProfile = map[string]string{
-	"distributed_product_mode": "global",  // a JOIN or IN over two sharded tables equals one server's
+	"distributed_product_mode": "global",   // a JOIN or IN over two sharded tables equals one server's
 	"load_balancing":           "in_order", // a load reads back what it wrote
 }
 
@@ -61,19 +61,8 @@ func checkProfile(ctx context.Context, conn driver.Conn) error {
 	return nil
 }
 
-// Sharded says whether the table's rows are spread over the shards (on a cluster) or held whole
-// by every server.
-func (db *DB) Sharded(table string) bool {
-	if !db.cfg.Deploy.Clustered() {
-		return false
-	}
-	for _, p := range shardedPrefixes {
-		if strings.HasPrefix(table, p) {
-			return true
-		}
-	}
-	return false
-}
+// Sharded says whether the table's rows are spread over shards: every table on a cluster.
+func (db *DB) Sharded(table string) bool { return db.cfg.Deploy.Clustered() }
 
 // localTable is the table that holds the rows of table on each server.
 func (db *DB) localTable(table string) string {
@@ -150,7 +139,7 @@ func (db *DB) ReplaceTable(ctx context.Context, table string, fill func(context.
 // partitions lists the partition ids of a table on every shard.
 func (db *DB) partitions(ctx context.Context, local string) ([]string, error) {
 	from := "system.parts"
-	if db.Sharded(strings.TrimSuffix(local, localSuffix)) {
+	if db.cfg.Deploy.Clustered() {
 		// Each shard has its own partitions; the clusterAllReplicas of later releases does
 		// not exist on 18.16, but a replicated cluster's one replica per shard is enough.
 		from = "cluster(" + quoteString(db.cfg.Deploy.Cluster) + ", system.parts)"
@@ -191,22 +180,30 @@ func (db *DB) Optimize(ctx context.Context, table string) error {
 	return db.SyncReplicas(ctx, table)
 }
 
-// SyncReplicas waits until every live replica of the table has fetched every write and drop
-// made so far (SYSTEM SYNC REPLICA on each node), so that what one node wrote, the shards read
-// when they join with it. A node that does not answer is skipped: it catches up when it is back.
-// Nothing to do on one server.
+// SyncReplicas waits until every live replica of the tables has fetched every write and drop
+// made so far (SYSTEM SYNC REPLICA on each node), so that a client that fails over to another
+// node reads what the first one wrote. A node that does not answer is skipped: it catches up
+// when it is back. Nothing to do on one server.
 func (db *DB) SyncReplicas(ctx context.Context, tables ...string) error {
 	if !db.cfg.Deploy.Clustered() {
 		return nil
 	}
+	locals := make([]string, len(tables))
+	for i, t := range tables {
+		locals[i] = db.localTable(t)
+	}
+	return db.syncLocal(ctx, locals)
+}
+
+func (db *DB) syncLocal(ctx context.Context, locals []string) error {
 	nodes, err := db.nodes(ctx, db.cfg.Deploy.NodesCluster)
 	if err != nil {
 		return err
 	}
 	for _, n := range nodes {
 		err := db.onNode(ctx, n.addr, func(c driver.Conn) error {
-			for _, t := range tables {
-				if err := c.Exec(ctx, "SYSTEM SYNC REPLICA "+quoteIdent(db.localTable(t))); err != nil {
+			for _, t := range locals {
+				if err := c.Exec(ctx, "SYSTEM SYNC REPLICA "+quoteIdent(t)); err != nil {
 					return fmt.Errorf("%s on %s: %w", t, n.addr, db.Explain(err))
 				}
 			}
@@ -219,27 +216,33 @@ func (db *DB) SyncReplicas(ctx context.Context, tables ...string) error {
 	return nil
 }
 
-// Sync waits until every live replica holds every write to every replicated table of the
-// database: a barrier before a step that reads across shards (metric refresh).
+// Sync is the barrier before a step that reads every shard (metric refresh): it fails when a
+// whole shard is down, because what would be read then is only part of the facts, and waits
+// until every live replica holds every write to the database's replicated tables.
 func (db *DB) Sync(ctx context.Context) error {
 	if !db.cfg.Deploy.Clustered() {
 		return nil
 	}
-	tables, err := db.Tables(ctx)
+	if err := db.eachShard(ctx, func(driver.Conn) error { return nil }); err != nil {
+		return err
+	}
+	rows, err := db.Query(ctx, "SELECT name FROM system.tables WHERE database = ? AND engine LIKE 'Replicated%' ORDER BY name", db.Database)
 	if err != nil {
 		return err
 	}
-	var replicated []string
-	for _, t := range tables {
-		var engine string
-		if err := db.QueryRow(ctx, "SELECT engine FROM system.tables WHERE database = ? AND name = ?", db.Database, db.localTable(t)).Scan(&engine); err != nil {
+	defer rows.Close()
+	var locals []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
 			return err
 		}
-		if strings.HasPrefix(engine, "Replicated") {
-			replicated = append(replicated, t)
-		}
+		locals = append(locals, n)
 	}
-	return db.SyncReplicas(ctx, replicated...)
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return db.syncLocal(ctx, locals)
 }
 
 type node struct {
@@ -300,16 +303,19 @@ func (db *DB) onNode(ctx context.Context, addr string, fn func(driver.Conn) erro
 	return fn(conn)
 }
 
-// onEachShard runs fn once per copy of the table's data: on a cluster, on the first live
-// replica of each shard for a sharded table, or on one live node for a table every node
-// replicates. Replication carries the change to the other replicas.
+// onEachShard runs fn once per copy of the table's data: on one server, on its connection; on
+// a cluster, on the first live replica of each shard. Replication carries the change to the
+// other replicas.
 func (db *DB) onEachShard(ctx context.Context, table string, fn func(driver.Conn) error) error {
-	if !db.cfg.Deploy.Clustered() {
-		return fn(db.Conn)
-	}
 	if !db.Sharded(table) {
 		return fn(db.Conn)
 	}
+	return db.eachShard(ctx, fn)
+}
+
+// eachShard runs fn on the first live replica of each shard of the data cluster, and fails
+// when a shard has none.
+func (db *DB) eachShard(ctx context.Context, fn func(driver.Conn) error) error {
 	nodes, err := db.nodes(ctx, db.cfg.Deploy.Cluster)
 	if err != nil {
 		return err
@@ -361,4 +367,50 @@ func (db *DB) Explain(err error) error {
 
 func quoteString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// Query is the connection's Query with Explain's reading of cluster errors (a server's
+// exception may come with the first rows, so the rows explain theirs too).
+func (db *DB) Query(ctx context.Context, query string, args ...any) (driver.Rows, error) {
+	r, err := db.Conn.Query(ctx, query, args...)
+	if err != nil || !db.cfg.Deploy.Clustered() {
+		return r, db.Explain(err)
+	}
+	return explainedRows{Rows: r, db: db}, nil
+}
+
+type explainedRows struct {
+	driver.Rows
+	db *DB
+}
+
+func (r explainedRows) Scan(dest ...any) error { return r.db.Explain(r.Rows.Scan(dest...)) }
+func (r explainedRows) Err() error             { return r.db.Explain(r.Rows.Err()) }
+
+// QueryRow is the connection's QueryRow with Explain's reading of cluster errors.
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) driver.Row {
+	r := db.Conn.QueryRow(ctx, query, args...)
+	if !db.cfg.Deploy.Clustered() {
+		return r
+	}
+	return explainedRow{Row: r, db: db}
+}
+
+type explainedRow struct {
+	driver.Row
+	db *DB
+}
+
+func (r explainedRow) Scan(dest ...any) error { return r.db.Explain(r.Row.Scan(dest...)) }
+func (r explainedRow) Err() error             { return r.db.Explain(r.Row.Err()) }
+
+// Exec is the connection's Exec with Explain's reading of cluster errors.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
+	return db.Explain(db.Conn.Exec(ctx, query, args...))
+}
+
+// PrepareBatch is the connection's PrepareBatch with Explain's reading of cluster errors.
+func (db *DB) PrepareBatch(ctx context.Context, query string, opts ...driver.PrepareBatchOption) (driver.Batch, error) {
+	b, err := db.Conn.PrepareBatch(ctx, query, opts...)
+	return b, db.Explain(err)
 }

@@ -24,9 +24,6 @@ type Deploy struct {
 	// NodesCluster lists every node as its own shard, for DDL on Distributed tables (18.16
 	// refuses ALTER … ON CLUSTER on them over a replicated cluster, Code 371).
 	NodesCluster string `yaml:"nodes_cluster"`
-	// ReplicasCluster is one shard with every node a replica, for DDL on the tables replicated
-	// to every node, so that a replicated ALTER runs once.
-	ReplicasCluster string `yaml:"replicas_cluster"`
 	// Addrs are the native addresses clients connect to, tried in order (CLICKHOUSE_ADDR,
 	// comma-separated, overrides them).
 	Addrs []string `yaml:"addrs"`
@@ -67,7 +64,7 @@ func (d *Deploy) validate() error {
 		return fmt.Errorf("field mode: %q is neither single nor cluster (模式只能是 single 或 cluster)", d.Mode)
 	}
 	for _, f := range []struct{ field, v string }{
-		{"cluster", d.Cluster}, {"nodes_cluster", d.NodesCluster}, {"replicas_cluster", d.ReplicasCluster},
+		{"cluster", d.Cluster}, {"nodes_cluster", d.NodesCluster},
 	} {
 		if !clusterName.MatchString(f.v) {
 			return fmt.Errorf("field %s: %q is not a cluster name of the servers' <remote_servers> (集群名无效)", f.field, f.v)

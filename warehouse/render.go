@@ -11,20 +11,16 @@ import (
 //
 //	CREATE TABLE t (…) ENGINE = ReplacingMergeTree(_version) … ORDER BY k
 //
-// becomes, for a sharded table (see shardedPrefixes),
+// becomes
 //
 //	CREATE TABLE db.t_local ON CLUSTER c (…) ENGINE = ReplicatedReplacingMergeTree(
 //	    '/clickhouse/tables/{shard}/db/t_local', '{replica}', _version) … ORDER BY k
 //	CREATE TABLE db.t ON CLUSTER c (…) ENGINE = Distributed(c, db, t_local, cityHash64(k))
 //
 // sharded by a hash of the whole sorting key, so that all versions of one key meet on one shard
-// and FINAL is right; and for every other table
-//
-//	CREATE TABLE db.t ON CLUSTER c (…) ENGINE = ReplicatedReplacingMergeTree(
-//	    '/clickhouse/tables/all/db/t', '{replica}', _version) … ORDER BY k
-//
-// one replica per node. ALTERs go to the local table on the data cluster and, for a column
-// change of a sharded table, to its Distributed table on the one-node-per-shard cluster.
+// and FINAL is right. An ALTER goes to the local table on the data cluster (a replicated ALTER
+// runs once per shard) and, for a column change, to the Distributed table on the
+// one-node-per-shard cluster.
 var (
 	createRe = regexp.MustCompile(`(?is)^CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*ENGINE\s*=\s*([A-Za-z]+)\s*(\(([^()]*)\))?(.*)$`)
 	orderRe  = regexp.MustCompile(`(?is)\bORDER\s+BY\s+(.+?)\s*(\bSETTINGS\b.*)?$`)
@@ -47,41 +43,36 @@ func (db *DB) render(stmt string) ([]string, error) {
 		if !strings.HasSuffix(engine, "MergeTree") || strings.HasPrefix(engine, "Replicated") {
 			return nil, fmt.Errorf("table %s: engine %s cannot be rendered for a cluster; write a *MergeTree engine", name, engine)
 		}
-		local := name
-		path := "/clickhouse/tables/all/" + db.Database + "/" + name
-		cluster := d.Cluster
-		if db.Sharded(name) {
-			local = name + localSuffix
-			path = "/clickhouse/tables/{shard}/" + db.Database + "/" + local
-		}
+		local := name + localSuffix
+		path := "/clickhouse/tables/{shard}/" + db.Database + "/" + local
 		engineArgs := quoteString(path) + ", '{replica}'"
 		if strings.TrimSpace(args) != "" {
 			engineArgs += ", " + args
 		}
-		out := []string{fmt.Sprintf("CREATE TABLE %s%s.%s ON CLUSTER %s (%s) ENGINE = Replicated%s(%s)%s",
-			ifNot, dbq, quoteIdent(local), quoteIdent(cluster), cols, engine, engineArgs, rest)}
-		if db.Sharded(name) {
-			o := orderRe.FindStringSubmatch(rest)
-			if o == nil {
-				return nil, fmt.Errorf("table %s: no ORDER BY to shard by", name)
-			}
-			key := strings.TrimSpace(o[1])
-			if strings.HasPrefix(key, "(") && strings.HasSuffix(key, ")") {
-				key = key[1 : len(key)-1]
-			}
+		o := orderRe.FindStringSubmatch(rest)
+		if o == nil {
+			return nil, fmt.Errorf("table %s: no ORDER BY to shard by", name)
+		}
+		key := strings.TrimSpace(o[1])
+		if strings.HasPrefix(key, "(") && strings.HasSuffix(key, ")") {
+			key = key[1 : len(key)-1]
+		}
+		if key == "" || key == "tuple()" {
+			return nil, fmt.Errorf("table %s: ORDER BY tuple() gives no key to shard by", name)
+		}
+		cluster := quoteIdent(d.Cluster)
+		return []string{
+			fmt.Sprintf("CREATE TABLE %s%s.%s ON CLUSTER %s (%s) ENGINE = Replicated%s(%s)%s",
+				ifNot, dbq, quoteIdent(local), cluster, cols, engine, engineArgs, rest),
 			// A Distributed table refuses inserts of MATERIALIZED columns and the shard computes
 			// them anyway; as ALIAS they stay readable through it and are left out of inserts.
-			out = append(out, fmt.Sprintf("CREATE TABLE %s%s.%s ON CLUSTER %s (%s) ENGINE = Distributed(%s, %s, %s, cityHash64(%s))",
-				ifNot, dbq, quoteIdent(name), quoteIdent(cluster), matRe.ReplaceAllString(cols, "ALIAS"),
-				quoteIdent(cluster), dbq, quoteIdent(local), key))
-		}
-		return out, nil
+			fmt.Sprintf("CREATE TABLE %s%s.%s ON CLUSTER %s (%s) ENGINE = Distributed(%s, %s, %s, cityHash64(%s))",
+				ifNot, dbq, quoteIdent(name), cluster, matRe.ReplaceAllString(cols, "ALIAS"),
+				cluster, dbq, quoteIdent(local), key),
+		}, nil
 	}
 	if m := alterRe.FindStringSubmatch(body); m != nil {
 		name, ops := m[1], m[2]
-		if !db.Sharded(name) {
-			return []string{fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s", dbq, quoteIdent(name), quoteIdent(d.ReplicasCluster), ops)}, nil
-		}
 		out := []string{fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s", dbq, quoteIdent(name+localSuffix), quoteIdent(d.Cluster), ops)}
 		if columnOp.MatchString(strings.TrimSpace(ops)) {
 			out = append(out, fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s", dbq, quoteIdent(name), quoteIdent(d.NodesCluster), matRe.ReplaceAllString(ops, "ALIAS")))

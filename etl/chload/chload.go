@@ -38,6 +38,7 @@ func Insert(ctx context.Context, db *warehouse.DB, table string, recs []arrow.Re
 // Nothing is final until Close returns; Abort gives up.
 type Stream struct {
 	batch driver.Batch
+	db    *warehouse.DB
 	table string
 	names []string
 }
@@ -50,9 +51,9 @@ func Open(ctx context.Context, db *warehouse.DB, table string, schema *arrow.Sch
 	}
 	batch, err := db.PrepareBatch(ctx, "INSERT INTO "+table+" ("+strings.Join(names, ", ")+")")
 	if err != nil {
-		return nil, fmt.Errorf("insert into %s: %w", table, err)
+		return nil, fmt.Errorf("insert into %s: %w", table, db.Explain(err))
 	}
-	return &Stream{batch: batch, table: table, names: names}, nil
+	return &Stream{batch: batch, db: db, table: table, names: names}, nil
 }
 
 // Write appends the records column by column and sends them as one block.
@@ -71,7 +72,7 @@ func (s *Stream) Write(recs []arrow.RecordBatch) (int, error) {
 		rows += int(rec.NumRows())
 	}
 	if err := s.batch.Flush(); err != nil {
-		return rows, fmt.Errorf("insert into %s: %w", s.table, err)
+		return rows, fmt.Errorf("insert into %s: %w", s.table, s.db.Explain(err))
 	}
 	return rows, nil
 }
@@ -79,7 +80,7 @@ func (s *Stream) Write(recs []arrow.RecordBatch) (int, error) {
 // Close ends the INSERT and waits until the server has written every block.
 func (s *Stream) Close() error {
 	if err := s.batch.Send(); err != nil {
-		return fmt.Errorf("insert into %s: %w", s.table, err)
+		return fmt.Errorf("insert into %s: %w", s.table, s.db.Explain(err))
 	}
 	return nil
 }

@@ -136,7 +136,6 @@ write_deploy() {
 mode: cluster
 cluster: safetydw
 nodes_cluster: safetydw_nodes
-replicas_cluster: safetydw_all
 addrs: [$addrs]
 zookeeper: 127.0.0.1:$zk_port
 EOF

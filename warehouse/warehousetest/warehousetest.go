@@ -20,7 +20,13 @@ var unsafeChars = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
 // when the test ends. A missing server fails the test: integration tests never skip.
 func New(t testing.TB) *warehouse.DB {
 	t.Helper()
-	db := Empty(t)
+	return NewOn(t, warehouse.ConfigFromEnv())
+}
+
+// NewOn is New on the server or cluster of cfg.
+func NewOn(t testing.TB, cfg warehouse.Config) *warehouse.DB {
+	t.Helper()
+	db := EmptyOn(t, cfg)
 	ctx := context.Background()
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
@@ -31,12 +37,19 @@ func New(t testing.TB) *warehouse.DB {
 	return db
 }
 
-// Empty returns a new database with nothing in it.
+// Empty returns a new database with nothing in it, on the server or cluster of the
+// environment (CLICKHOUSE_ADDR, SAFETYDW_DEPLOY).
 func Empty(t testing.TB) *warehouse.DB {
+	t.Helper()
+	return EmptyOn(t, warehouse.ConfigFromEnv())
+}
+
+// EmptyOn returns a new database with nothing in it on the server or cluster of cfg; cfg's
+// database name is replaced by a fresh one.
+func EmptyOn(t testing.TB, cfg warehouse.Config) *warehouse.DB {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cfg := warehouse.ConfigFromEnv()
 	cfg.Database = Name(t)
 	db, err := warehouse.Open(ctx, cfg, true)
 	if err != nil {
