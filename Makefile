@@ -9,7 +9,7 @@ BIN := bin/safetydw
 # Debian packages the browser tests and PDF bulletins need.
 BROWSER_DEBS := chromium fonts-wqy-zenhei
 
-.PHONY: demo test bench build assets clickhouse clickhouse-stop browser sample vet clean cluster cluster-stop cluster-test
+.PHONY: demo test bench build assets clickhouse clickhouse-stop browser sample vet clean cluster cluster-stop cluster-test cluster-bench
 
 demo: build assets clickhouse
 	$(BIN) demo
@@ -55,6 +55,10 @@ cluster-stop:
 cluster-test: assets cluster
 	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -p 1 -tags cluster $(CLUSTER_SUITE)
 	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -run $(CLUSTER_WAREHOUSE_TESTS) ./warehouse/
+
+# Load rate into the 2 × 2 cluster against one server, same rows, same run (BENCHMARKS.md).
+cluster-bench: cluster
+	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -tags cluster -run '^$$' -bench ClusterLoad -benchtime 1x -count 3 -timeout 60m ./etl/
 
 browser:
 	@missing=""; for p in $(BROWSER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

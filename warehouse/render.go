@@ -62,8 +62,8 @@ func (db *DB) render(stmt string) ([]string, error) {
 		}
 		cluster := quoteIdent(d.Cluster)
 		return []string{
-			fmt.Sprintf("CREATE TABLE %s%s.%s ON CLUSTER %s (%s) ENGINE = Replicated%s(%s)%s",
-				ifNot, dbq, quoteIdent(local), cluster, cols, engine, engineArgs, rest),
+			fmt.Sprintf("CREATE TABLE %s%s.%s ON CLUSTER %s (%s) ENGINE = Replicated%s(%s) %s",
+				ifNot, dbq, quoteIdent(local), cluster, cols, engine, engineArgs, strings.TrimSpace(rest)),
 			// A Distributed table refuses inserts of MATERIALIZED columns and the shard computes
 			// them anyway; as ALIAS they stay readable through it and are left out of inserts.
 			fmt.Sprintf("CREATE TABLE %s%s.%s ON CLUSTER %s (%s) ENGINE = Distributed(%s, %s, %s, cityHash64(%s))",
