@@ -86,4 +86,3 @@ func BenchmarkClusterLoad(b *testing.B) {
 		}
 	})
 }
-
