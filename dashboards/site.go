@@ -155,14 +155,14 @@ func Render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 
 // pageData is what templates/page.html renders.
 type pageData struct {
-	Title, Intro     string
-	File             string
-	DataAsOf, AsOf   string
-	Built            string
-	Stale            []string
-	Nav              []navItem
-	Towns            []navItem
-	Sections         []sectionHTML
+	Title, Intro   string
+	File           string
+	DataAsOf, AsOf string
+	Built          string
+	Stale          []string
+	Nav            []navItem
+	Towns          []navItem
+	Sections       []sectionHTML
 }
 
 type navItem struct {

@@ -67,10 +67,10 @@ type Rollup struct {
 // Dimension is a kind of unit a metric can be cut by. Column is the source column that holds
 // the unit's code; Table and its columns name the units for readers.
 type Dimension struct {
-	ID, Name                 string
-	Column                   string
-	Table, CodeCol, NameCol  string
-	OrderBy                  string
+	ID, Name                string
+	Column                  string
+	Table, CodeCol, NameCol string
+	OrderBy                 string
 }
 
 // Dimensions the runtime knows, in the order pages show them.

@@ -111,7 +111,7 @@ type Assessment struct {
 	Dim      string
 	Code     string
 	Grain    string
-	Value    Value    // the period judged; Value.OK() false when there is none
+	Value    Value // the period judged; Value.OK() false when there is none
 	HasValue bool
 	Status   Status
 	Expected *float64 // the straight line's value on the as-of day, for a period not over
