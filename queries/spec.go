@@ -260,7 +260,8 @@ func ParseSpec(file string, body []byte) (Spec, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(body))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
-		return s, fmt.Errorf("%s: %w", file, err)
+		// One line per file: the catalogue lists every broken file, one under the other.
+		return s, fmt.Errorf("%s: %s", file, strings.Join(strings.Fields(err.Error()), " "))
 	}
 	s.File, s.definition = file, string(body)
 	s.Source = strings.TrimSpace(s.Source)
