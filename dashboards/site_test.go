@@ -211,7 +211,7 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 	}
 }
 
-// checkPages opens every page in a few tabs at once (44 pages one by one take minutes) and
+// checkPages opens every page in two tabs at once (44 pages one by one take minutes) and
 // fails the test on any problem a page reports.
 func checkPages(t *testing.T, b *browser.Browser, pages []string, width int) map[string]browser.Report {
 	t.Helper()
@@ -222,7 +222,7 @@ func checkPages(t *testing.T, b *browser.Browser, pages []string, width int) map
 	}
 	work := make(chan string)
 	results := make(chan result)
-	for i := 0; i < 4; i++ {
+	for i := 0; i < 2; i++ {
 		go func() {
 			for p := range work {
 				r, err := b.CheckPageWidth(context.Background(), fileURL(t, p), width)
