@@ -35,7 +35,14 @@ func judgeSet(t *testing.T, asOf string) *Set {
 		val("major_hazard_legacy_clearance", "month", "2023-12-01", "2023-12-31", false, 8),
 		val("major_hazard_legacy_clearance", "month", "2024-06-01", "2024-06-30", false, 5),
 		val("major_hazard_legacy_clearance", "month", "2024-12-01", "2024-12-31", false, 1),
+		val("mine_intelligent_output_share", "year", "2025-01-01", "2025-12-31", false, 88.5),
 	}
+	mine := func(code string, v float64) Value {
+		x := val("mine_intelligent_output_share", "year", "2025-01-01", "2025-12-31", false, v)
+		x.Dim, x.Code = "mine", code
+		return x
+	}
+	vals = append(vals, mine("M01", 95), mine("M04", 71.8))
 	if asOf == "2026-11-30" {
 		vals = append(vals, val("major_accidents", "year", "2026-01-01", asOf, true, 0))
 	}
@@ -85,6 +92,16 @@ func TestAssess(t *testing.T) {
 		if a.Status != c.status || a.Value.Value != c.value || exp != c.expected || a.Label != c.label {
 			t.Errorf("%s as of %s: %s %v (line %s) %q, want %s %v (line %s) %q", c.target, c.set.AsOf.Format(time.DateOnly),
 				a.Status, a.Value.Value, exp, a.Label, c.status, c.value, c.expected, c.label)
+		}
+	}
+	// Smart mining is judged on the whole of 2025, for the district and for each mine, even in
+	// November 2026 when the monthly line has long passed 90 %.
+	for _, c := range []struct {
+		dim, code string
+		status    Status
+	}{{"district", "", Missed}, {"mine", "M01", Met}, {"mine", "M04", Missed}} {
+		if a := late.Assess(late.Targets["T46"], "mine_intelligent_output_share", c.dim, c.code); a.Status != c.status || a.Label != "2025年" {
+			t.Errorf("T46 %s %s: %s %q, want %s on 2025年", c.dim, c.code, a.Status, a.Label, c.status)
 		}
 	}
 	// A year already over with one 较大 accident is a miss, whatever this year looks like.
