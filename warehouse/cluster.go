@@ -160,6 +160,33 @@ func (db *DB) partitions(ctx context.Context, local string) ([]string, error) {
 	return ids, rows.Err()
 }
 
+// Partitions lists the partitions (the partition key's value as text, e.g. 1732862400123 or
+// 'sibu_drill_share') that hold rows of any of the tables, on every shard.
+func (db *DB) Partitions(ctx context.Context, tables ...string) ([]string, error) {
+	from := "system.parts"
+	if db.cfg.Deploy.Clustered() {
+		from = "cluster(" + quoteString(db.cfg.Deploy.Cluster) + ", system.parts)"
+	}
+	locals := make([]string, len(tables))
+	for i, t := range tables {
+		locals[i] = db.localTable(t)
+	}
+	rows, err := db.Query(ctx, "SELECT DISTINCT partition FROM "+from+" WHERE database = ? AND has(?, table) AND active ORDER BY partition", db.Database, locals)
+	if err != nil {
+		return nil, fmt.Errorf("list partitions of %s: %w", strings.Join(tables, ", "), err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // Optimize merges a table's parts so that each key keeps one row (OPTIMIZE … FINAL), on every
 // shard. On a cluster it runs once per shard: the merge is replicated like an insert.
 func (db *DB) Optimize(ctx context.Context, table string) error {

@@ -27,6 +27,9 @@ var (
 	alterRe  = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$`)
 	columnOp = regexp.MustCompile(`(?is)^(ADD|DROP|MODIFY|CLEAR|COMMENT)\s+COLUMN\b`)
 	insertRe = regexp.MustCompile(`(?is)^INSERT\s`)
+	dropRe   = regexp.MustCompile(`(?is)^DROP\s+TABLE\s+(IF\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*$`)
+	viewRe   = regexp.MustCompile(`(?is)^CREATE\s+VIEW\s+(IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\s+AS\s+(.*)$`)
+	tableRef = regexp.MustCompile(`(?i)\b(FROM|JOIN)(\s+)([A-Za-z_][A-Za-z0-9_]*)`)
 	matRe    = regexp.MustCompile(`(?i)\bMATERIALIZED\b`)
 )
 
@@ -79,11 +82,43 @@ func (db *DB) render(stmt string) ([]string, error) {
 		}
 		return out, nil
 	}
+	if m := dropRe.FindStringSubmatch(body); m != nil {
+		ifExists, name := m[1], m[2]
+		return []string{
+			fmt.Sprintf("DROP TABLE %s%s.%s ON CLUSTER %s", ifExists, dbq, quoteIdent(name), quoteIdent(d.Cluster)),
+			fmt.Sprintf("DROP TABLE %s%s.%s ON CLUSTER %s", ifExists, dbq, quoteIdent(name+localSuffix), quoteIdent(d.Cluster)),
+		}, nil
+	}
+	if m := viewRe.FindStringSubmatch(body); m != nil {
+		// Each node creates the view in its DDL worker, whose database is "default": the tables
+		// the view reads are named with the warehouse database.
+		ifNot, name, sel := m[1], m[2], m[3]
+		return []string{fmt.Sprintf("CREATE VIEW %s%s.%s ON CLUSTER %s AS %s",
+			ifNot, dbq, quoteIdent(name), quoteIdent(d.Cluster), qualifyTables(sel, dbq))}, nil
+	}
 	if insertRe.MatchString(body) {
 		return []string{stmt}, nil // through the Distributed tables, like any insert
 	}
 	first, _, _ := strings.Cut(body, "\n")
-	return nil, fmt.Errorf("statement %q cannot be rendered for a cluster (only CREATE TABLE … *MergeTree, ALTER TABLE and INSERT)", first)
+	return nil, fmt.Errorf("statement %q cannot be rendered for a cluster (only CREATE TABLE … *MergeTree, CREATE VIEW, ALTER TABLE, DROP TABLE and INSERT)", first)
+}
+
+// qualifyTables names the database of every table a SELECT reads (FROM t, JOIN t), leaving
+// subqueries, table functions and names that already have a database alone.
+func qualifyTables(sel, dbq string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range tableRef.FindAllStringSubmatchIndex(sel, -1) {
+		end := m[1]
+		if end < len(sel) && (sel[end] == '.' || sel[end] == '(') {
+			continue
+		}
+		b.WriteString(sel[last:m[6]])
+		b.WriteString(dbq + "." + quoteIdent(sel[m[6]:m[7]]))
+		last = end
+	}
+	b.WriteString(sel[last:])
+	return b.String()
 }
 
 func stripLeadingComments(s string) string {

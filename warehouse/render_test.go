@@ -53,6 +53,15 @@ CREATE TABLE IF NOT EXISTS fact_drill (
 		{"mutation: the local table only",
 			"ALTER TABLE fact_drill DELETE WHERE drill_id = ''",
 			[]string{"ALTER TABLE `w`.`fact_drill_local` ON CLUSTER `c` DELETE WHERE drill_id = ''"}},
+		{"table dropped",
+			"DROP TABLE IF EXISTS ads_metric_value",
+			[]string{
+				"DROP TABLE IF EXISTS `w`.`ads_metric_value` ON CLUSTER `c`",
+				"DROP TABLE IF EXISTS `w`.`ads_metric_value_local` ON CLUSTER `c`",
+			}},
+		{"view: the tables it reads get the database",
+			"CREATE VIEW IF NOT EXISTS metric_value AS\nSELECT a FROM ads_metric_value AS v ANY LEFT JOIN (SELECT a FROM dim_town) USING a\nWHERE (r, d) IN (SELECT r, d FROM ads_metric_refresh) AND x IN (SELECT number FROM numbers(3)) AND y IN (SELECT 1 FROM system.one)",
+			[]string{"CREATE VIEW IF NOT EXISTS `w`.`metric_value` ON CLUSTER `c` AS SELECT a FROM `w`.`ads_metric_value` AS v ANY LEFT JOIN (SELECT a FROM `w`.`dim_town`) USING a WHERE (r, d) IN (SELECT r, d FROM `w`.`ads_metric_refresh`) AND x IN (SELECT number FROM numbers(3)) AND y IN (SELECT 1 FROM system.one)"}},
 		{"insert through the Distributed table",
 			"INSERT INTO ref_parameter (name) SELECT 'x'",
 			[]string{"INSERT INTO ref_parameter (name) SELECT 'x'"}},
@@ -80,7 +89,7 @@ func TestRenderClusterRefuses(t *testing.T) {
 		"CREATE TABLE t (k String) ENGINE = Memory":                                    "engine Memory",
 		"CREATE TABLE t (k String) ENGINE = ReplicatedMergeTree('/p', 'r') ORDER BY k": "engine ReplicatedMergeTree",
 		"CREATE TABLE t (k String) ENGINE = MergeTree ORDER BY tuple()":                "ORDER BY tuple()",
-		"CREATE VIEW v AS SELECT 1":                                                    "cannot be rendered",
+		"CREATE MATERIALIZED VIEW v ENGINE = Memory AS SELECT 1":                       "cannot be rendered",
 	} {
 		if _, err := db.render(stmt); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error saying %q", stmt, err, want)
