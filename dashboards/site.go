@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/render"
 
+	"safetydw/dashboards/sitedir"
 	"safetydw/warehouse"
 )
 
@@ -72,22 +73,22 @@ var pages = []builder{
 	{Page{File: "dictionary.html", Title: "数据字典", Intro: dictionaryIntro}, dictionaryPage},
 }
 
-// Build writes the site into outDir. It builds into a sibling folder and swaps it in at the
-// end, so a failed build leaves the previous site as it was.
+// Build writes the site into outDir. sitedir builds it in a sibling folder and swaps it in at
+// the end, so a failed build leaves the previous site as it was, and refuses an outDir that is
+// not a site it built.
 func Build(ctx context.Context, db *warehouse.DB, outDir, echartsJS string, now time.Time) (written []string, err error) {
 	js, err := os.ReadFile(echartsJS)
 	if err != nil {
 		return nil, fmt.Errorf("%w\n  ECharts is fetched from npm by `make assets` (未找到 ECharts，请先运行 make assets)", err)
 	}
-	tmp := outDir + ".building"
-	if err := os.RemoveAll(tmp); err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
+	err = sitedir.Replace(outDir, func(tmp string) error {
+		written, err = buildInto(ctx, db, tmp, js, now)
+		return err
+	})
+	return written, err
+}
+
+func buildInto(ctx context.Context, db *warehouse.DB, tmp string, js []byte, now time.Time) ([]string, error) {
 	if err := os.MkdirAll(filepath.Join(tmp, "assets"), 0o755); err != nil {
 		return nil, err
 	}
@@ -99,7 +100,7 @@ func Build(ctx context.Context, db *warehouse.DB, outDir, echartsJS string, now 
 	for _, b := range pages {
 		all = append(all, b.Page)
 	}
-	written = []string{"index.html"}
+	written := []string{"index.html"}
 	for _, b := range pages {
 		secs, err := b.build(ctx, db)
 		if err != nil {
@@ -111,12 +112,6 @@ func Build(ctx context.Context, db *warehouse.DB, outDir, echartsJS string, now 
 		written = append(written, b.File)
 	}
 	if err := writePage(filepath.Join(tmp, "index.html"), pageData{Title: "安全生产治本攻坚三年行动 数据看板", AsOf: asOf, Pages: all}); err != nil {
-		return nil, err
-	}
-	if err := os.RemoveAll(outDir); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp, outDir); err != nil {
 		return nil, err
 	}
 	return written, nil
