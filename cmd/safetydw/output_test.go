@@ -213,3 +213,41 @@ func TestNamedOutputsAreNotOverwritten(t *testing.T) {
 		t.Errorf("the earlier screenshot now holds %q", b)
 	}
 }
+
+// TestSQLNoSilentlyEmptyAnswers: before, `--param town=黄屯` (no such town) returned an empty
+// table with exit code 0, which reads as "no overdue hazards", and the common server errors
+// came without a word on what to do.
+func TestSQLNoSilentlyEmptyAnswers(t *testing.T) {
+	analystEnv(t)
+	cases := []struct {
+		args []string
+		want []string // substrings of the error
+	}{
+		{[]string{"--saved", "overdue_major_hazards", "--param", "town=黄屯"},
+			[]string{"没有镇街“黄屯”；可选：鼓楼街道、龙桥街道"}},
+		{[]string{"--saved", "sibu_drills_by_town", "--param", "town=鼓楼街", "--param", "year=2025"},
+			[]string{"没有镇街“鼓楼街”；是否指：鼓楼街道？"}},
+		{[]string{"SELECT name AS 名称 FROM dim_town"},
+			[]string{"ClickHouse Code: 62.", "中文别名或列名须加引号"}},
+		{[]string{"SELECT * FROM no_such_table"},
+			[]string{"ClickHouse Code: 60.", "safetydw sql --tables"}},
+		{[]string{"SELECT no_such_column FROM dim_town"},
+			[]string{"ClickHouse Code: 47.", "DESCRIBE TABLE"}},
+	}
+	for _, c := range cases {
+		_, err := runSQLCmd(t, c.args...)
+		for _, w := range c.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: %v, want an error containing %q", c.args, err, w)
+			}
+		}
+	}
+	// The same aliases still work: 鼓楼 is a town's common short name.
+	if _, err := runSQLCmd(t, "--saved", "overdue_major_hazards", "--param", "town=鼓楼"); err != nil {
+		t.Errorf("town=鼓楼: %v", err)
+	}
+	out, err := runSQLCmd(t, "--tables")
+	if err != nil || !strings.Contains(out, "dim_town") || !strings.Contains(out, "fact_drill") {
+		t.Errorf("--tables: %v\n%s", err, out)
+	}
+}

@@ -21,7 +21,7 @@ import (
 type sqlOptions struct {
 	saved, file, format, output string
 	params                      []string
-	bom, list, force            bool
+	bom, list, force, tables    bool
 }
 
 // sqlCmd runs analysts' SQL through the read-only analyst account, never the ETL one: the
@@ -66,6 +66,7 @@ Runs one SELECT as the read-only analyst account and writes the result as a tabl
 	f.StringVar(&o.output, "output", "", "write to this file instead of stdout; required for xlsx and parquet; an existing file needs --force (输出文件)")
 	f.BoolVar(&o.force, "force", false, "overwrite an existing --output file (覆盖已有文件)")
 	f.BoolVar(&o.list, "list", false, "list the saved queries (列出已存查询)")
+	f.BoolVar(&o.tables, "tables", false, "list the tables the analyst account can query, with what each holds (列出可查询的表)")
 	return c
 }
 
@@ -73,6 +74,13 @@ func runSQL(cmd *cobra.Command, args []string, o sqlOptions) error {
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	if o.list {
 		return listSaved(out)
+	}
+	if o.tables {
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		return listTables(ctx, out)
 	}
 	format, err := export.ParseFormat(o.format)
 	if err != nil {
@@ -121,7 +129,7 @@ func runSQL(cmd *cobra.Command, args []string, o sqlOptions) error {
 	start := time.Now()
 	res, err := adhoc.Run(ctx, db, q, values)
 	if err != nil {
-		return serverError(err)
+		return serverError(q, err)
 	}
 	if err := writeResult(out, format, res, o); err != nil {
 		return err
@@ -197,6 +205,34 @@ func formatFor(output string) string {
 // by Excel, which reads it as GBK on a Chinese Windows without the BOM.
 func bomFor(path string) bool { return strings.EqualFold(filepath.Ext(path), ".csv") }
 
+// listTables lists the tables the analyst account sees in its database, each with what it
+// holds from the data dictionary.
+func listTables(ctx context.Context, out io.Writer) error {
+	docs, err := warehouse.Dictionary()
+	if err != nil {
+		return err
+	}
+	holds := map[string]string{}
+	for _, d := range docs {
+		holds[d.Name] = d.Description
+	}
+	cfg := warehouse.AnalystConfigFromEnv()
+	db, err := warehouse.Open(ctx, cfg, false)
+	if err != nil {
+		return loginError(cfg, err)
+	}
+	defer db.Close()
+	names, err := db.Tables(ctx)
+	if err != nil {
+		return serverError(adhoc.Query{}, err)
+	}
+	res := &export.Result{Columns: []export.Column{{Name: "表", Kind: export.KindString}, {Name: "说明", Kind: export.KindString}}}
+	for _, n := range names {
+		res.Rows = append(res.Rows, []any{n, holds[n]})
+	}
+	return export.WriteTable(out, res)
+}
+
 func listSaved(out io.Writer) error {
 	qs, err := adhoc.Saved()
 	if err != nil {
@@ -218,10 +254,14 @@ func listSaved(out io.Writer) error {
 	return nil
 }
 
-// serverError shows a ClickHouse exception as the server reports it, code first.
-func serverError(err error) error {
+// serverError shows a ClickHouse exception as the server reports it, code first, and what to
+// do about the common ones.
+func serverError(q adhoc.Query, err error) error {
 	var ex *clickhouse.Exception
 	if errors.As(err, &ex) {
+		if hint := adhoc.Hint(q, ex); hint != "" {
+			return fmt.Errorf("ClickHouse Code: %d. %s: %s\n  提示 (hint): %s", ex.Code, ex.Name, ex.Message, hint)
+		}
 		return fmt.Errorf("ClickHouse Code: %d. %s: %s", ex.Code, ex.Name, ex.Message)
 	}
 	return err
