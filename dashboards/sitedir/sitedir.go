@@ -165,8 +165,32 @@ func checkExisting(out, abs string) (state, error) {
 	if len(entries) == 0 {
 		return empty, nil
 	}
+	if legacySite(abs, entries) {
+		return site, nil
+	}
 	return missing, refusal(out, fmt.Sprintf("已有 %d 项内容且不是 safetydw 生成的看板目录 (holds %d entries and no %s marker: not a site safetydw built)",
 		len(entries), len(entries), Marker))
+}
+
+// legacySite recognises a site built before the marker existed, so checkouts that have one
+// keep working: index.html, other .html pages and assets/ holding only echarts.min.js, and
+// nothing else. A folder of anyone else's does not look like that.
+func legacySite(abs string, entries []fs.DirEntry) bool {
+	index := false
+	for _, e := range entries {
+		switch {
+		case e.Name() == "assets" && e.IsDir():
+			assets, err := os.ReadDir(filepath.Join(abs, "assets"))
+			if err != nil || len(assets) != 1 || assets[0].Name() != "echarts.min.js" || !assets[0].Type().IsRegular() {
+				return false
+			}
+		case e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".html"):
+			index = index || e.Name() == "index.html"
+		default:
+			return false
+		}
+	}
+	return index
 }
 
 // refusal is the one message for every path we will not touch.

@@ -169,3 +169,24 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestReplaceTakesOverAnOldSite: a site built before the marker existed (pages and
+// assets/echarts.min.js only) is replaced, so existing checkouts keep building; one extra
+// file of the user's in it and it is refused.
+func TestReplaceTakesOverAnOldSite(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	for _, f := range []string{"index.html", "drills.html", "assets/echarts.min.js"} {
+		must(t, os.MkdirAll(filepath.Dir(filepath.Join(out, f)), 0o755))
+		must(t, os.WriteFile(filepath.Join(out, f), []byte("old"), 0o644))
+	}
+	mine := filepath.Join(out, "assets", "my-notes.txt")
+	must(t, os.WriteFile(mine, []byte("mine"), 0o644))
+	if err := sitedir.Replace(out, page("v1")); err == nil || !strings.Contains(err.Error(), "拒绝写入") {
+		t.Fatalf("an old site with a file of the user's in it: %v, want a refusal", err)
+	}
+	must(t, os.Remove(mine))
+	must(t, sitedir.Replace(out, page("v1")))
+	if got := read(t, filepath.Join(out, "index.html")); got != "v1" {
+		t.Errorf("index.html %q", got)
+	}
+}
