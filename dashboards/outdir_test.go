@@ -10,6 +10,7 @@ import (
 
 	"safetydw/dashboards"
 	"safetydw/dashboards/sitedir"
+	"safetydw/queries"
 	"safetydw/warehouse/warehousetest"
 )
 
@@ -21,13 +22,17 @@ func TestBuildNeverDeletesWhatItDidNotMake(t *testing.T) {
 	js := echartsJS(t)
 	db := warehousetest.New(t)
 	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	if _, err := queries.Refresh(ctx, db, now); err != nil { // a build reads the latest refresh
+		t.Fatal(err)
+	}
+	opts := dashboards.Options{EChartsJS: js, Now: now}
 
 	root := t.TempDir()
 	t.Chdir(root)
 	mustWrite(t, "mine/2025年度总结.docx", "the user's report")
 	mustWrite(t, "notes.txt", "the user's notes")
 	for _, out := range []string{"mine", "notes.txt", ".", ".."} {
-		_, err := dashboards.Build(ctx, db, out, js, now)
+		_, err := dashboards.Build(ctx, db, out, opts)
 		if err == nil || !strings.Contains(err.Error(), "拒绝写入 --out "+out) {
 			t.Errorf("Build --out %s: %v, want a refusal naming the path", out, err)
 		}
@@ -39,11 +44,12 @@ func TestBuildNeverDeletesWhatItDidNotMake(t *testing.T) {
 	}
 
 	// A site it built is rebuilt, and the bulletins archive inside it survives.
-	if _, err := dashboards.Build(ctx, db, "out", js, now); err != nil {
+	if _, err := dashboards.Build(ctx, db, "out", opts); err != nil {
 		t.Fatal(err)
 	}
 	mustWrite(t, "out/bulletins/2025-06/月度通报.pdf", "June")
-	if _, err := dashboards.Build(ctx, db, "out", js, now.Add(time.Hour)); err != nil {
+	opts.Now = now.Add(time.Hour)
+	if _, err := dashboards.Build(ctx, db, "out", opts); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := os.ReadFile("out/bulletins/2025-06/月度通报.pdf"); err != nil || string(got) != "June" {
