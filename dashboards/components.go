@@ -340,17 +340,33 @@ func behind(sp queries.Spec, t queries.Target, v float64) bool {
 
 // ranked draws the units of a dimension for a period, worst first, those behind their target in
 // red; a click opens the unit's page. A selector switches the period.
-func (s *site) ranked(sp queries.Spec, dim, grain string) template.HTML {
+func (s *site) ranked(sp queries.Spec, dim, grain, where string) template.HTML {
+	allowed := map[string]bool{}
+	for _, u := range s.units(dim, where) {
+		allowed[u.Code] = true
+	}
 	if grain == "" {
 		grain = coarsestGrain(sp)
 	}
+	periods := s.periodsFor(grain)
+	// The period the headline target is judged on is offered even when it is older than the
+	// selector's usual range (December 2024 for the 2023 legacy stock).
+	judged, hasJudged := time.Time{}, false
+	if t, ok := s.set.Primary(sp); ok {
+		if g, start, ok := queries.JudgedPeriod(t, sp, s.set.AsOf); ok && g == grain {
+			judged, hasJudged = start, true
+			if !slices.ContainsFunc(periods, start.Equal) {
+				periods = append([]time.Time{start}, periods...)
+			}
+		}
+	}
 	var vs []variant
 	selected := ""
-	for _, start := range s.periodsFor(grain) {
+	for _, start := range periods {
 		rows := s.set.Across(sp.ID, grain, dim, start, time.Time{})
 		var defined []queries.Value
 		for _, r := range rows {
-			if r.OK() {
+			if r.OK() && (where == "" || allowed[r.Code]) {
 				defined = append(defined, r)
 			}
 		}
@@ -404,17 +420,28 @@ func (s *site) ranked(sp queries.Spec, dim, grain string) template.HTML {
 	}
 	// Open on the period the metric's headline target is judged on (2025 for the 2025 target),
 	// when it has data; else on the newest period.
-	if t, ok := s.set.Primary(sp); ok {
-		if g, start, ok := queries.JudgedPeriod(t, sp, s.set.AsOf); ok && g == grain &&
-			slices.ContainsFunc(vs, func(v variant) bool { return v.Key == periodKey(start) }) {
-			selected = periodKey(start)
-		}
+	if hasJudged && slices.ContainsFunc(vs, func(v variant) bool { return v.Key == periodKey(judged) }) {
+		selected = periodKey(judged)
 	}
 	h := 120 + 26*len(s.set.Units[dim])
 	if h < 260 {
 		h = 260
 	}
 	return chartBox{ID: s.chartID(sp.ID + "_ranked_" + dim), Height: h, Variants: vs, Selected: selected}.html()
+}
+
+// units are the units of a dimension a section shows: all, or those with the tag.
+func (s *site) units(dim, tag string) []queries.Unit {
+	if tag == "" {
+		return s.set.Units[dim]
+	}
+	var out []queries.Unit
+	for _, u := range s.set.Units[dim] {
+		if slices.Contains(u.Tags, tag) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 func dimName(dim string) string {
@@ -463,7 +490,7 @@ func (s *site) table(sec SectionSpec) template.HTML {
 			td.Header = append(td.Header, s.set.Spec(sec.Flag).Name)
 		}
 		any := false
-		for _, u := range s.set.Units[sec.Dim] {
+		for _, u := range s.units(sec.Dim, sec.Where) {
 			row := tableRow{Href: s.unitHref(sec.Dim, u.Code), Cells: []tableCell{{Text: u.Name}}}
 			hasValue := false
 			for _, m := range sec.Metrics {
@@ -530,4 +557,28 @@ func (s *site) chartID(base string) string {
 		id = fmt.Sprintf("%s_%d", id, n)
 	}
 	return id
+}
+
+// list shows an item list of the refresh (overdue 重大 hazards …) as a table.
+func (s *site) list(id string) template.HTML {
+	l := s.set.Lists[id]
+	if len(l.Rows) == 0 {
+		return template.HTML(`<p class="note ok">无。</p>`)
+	}
+	td := tableData{Label: fmt.Sprintf("共 %d 项，截至 %s", len(l.Rows), s.set.AsOf.Format("2006年1月2日")), Header: l.Spec.Columns}
+	for _, r := range l.Rows {
+		row := tableRow{}
+		for _, c := range r {
+			cls := ""
+			if numeric(c) {
+				cls = "num"
+			}
+			row.Cells = append(row.Cells, tableCell{Text: c, Class: cls})
+		}
+		td.Rows = append(td.Rows, row)
+	}
+	return s.exec("table", struct {
+		ID     string
+		Tables []tableData
+	}{s.chartID("list_" + id), []tableData{td}})
 }

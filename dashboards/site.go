@@ -230,9 +230,17 @@ func (s *site) page(p PageSpec) ([]byte, error) {
 		case "burndown":
 			h.Body = s.burndown(s.set.Spec(sec.Metric), "district", "")
 		case "ranked":
-			h.Body = s.ranked(s.set.Spec(sec.Metric), sec.Dim, sec.Grain)
+			h.Body = s.ranked(s.set.Spec(sec.Metric), sec.Dim, sec.Grain, sec.Where)
 		case "table":
 			h.Body = s.table(sec)
+		case "list":
+			h.Body = s.list(sec.List)
+			if h.Heading == "" {
+				h.Heading = s.set.Lists[sec.List].Spec.Name
+			}
+			if h.Note == "" {
+				h.Note = s.set.Lists[sec.List].Spec.Description
+			}
 		case "freshness":
 			h.Body = s.freshnessTable()
 		case "targets":
@@ -275,7 +283,7 @@ func (s *site) metricSection(sp queries.Spec, dim, code string) sectionHTML {
 		body += s.burndown(sp, dim, code)
 	case chart == "bars" && dim == "district" && sp.HasDimension("town"):
 		body += s.trend(sp, coarsestGrain(sp), dim, code)
-		body += s.ranked(sp, "town", "")
+		body += s.ranked(sp, "town", "", "")
 	default:
 		body += s.trend(sp, "", dim, code)
 	}

@@ -40,15 +40,27 @@ type SectionSpec struct {
 	Dim       string   `yaml:"dim"`     // town park dept industry mine (ranked, table)
 	Grain     string   `yaml:"grain"`   // month | year; default the metric's coarsest
 	Flag      string   `yaml:"flag"`    // table: a metric whose value 1 marks a row (零处罚)
+	Where     string   `yaml:"where"`   // table, ranked: only units with this tag (penalty_power, chemical, high_risk)
+	List      string   `yaml:"list"`    // list: a list of queries/lists
 }
 
-var components = []string{"tiles", "flags", "trend", "ranked", "burndown", "table", "freshness", "targets"}
+var components = []string{"tiles", "flags", "trend", "ranked", "burndown", "table", "list", "freshness", "targets"}
+
+var unitTags = []string{"", "penalty_power", "chemical", "high_risk"}
 
 // loadPages reads and checks every page spec against the metric catalogue.
 func loadPages(cat *queries.Catalogue) ([]PageSpec, error) {
 	entries, err := fs.ReadDir(pageFiles, "pages")
 	if err != nil {
 		return nil, err
+	}
+	specs, err := queries.Lists()
+	if err != nil {
+		return nil, err
+	}
+	var lists []string
+	for _, l := range specs {
+		lists = append(lists, l.ID)
 	}
 	var pages []PageSpec
 	var errs []string
@@ -57,7 +69,7 @@ func loadPages(cat *queries.Catalogue) ([]PageSpec, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := parsePage(e.Name(), body, cat)
+		p, err := parsePage(e.Name(), body, cat, lists)
 		if err != nil {
 			errs = append(errs, err.Error())
 			continue
@@ -94,7 +106,7 @@ func keys(m map[string]bool) []string {
 	return out
 }
 
-func parsePage(file string, body []byte, cat *queries.Catalogue) (PageSpec, error) {
+func parsePage(file string, body []byte, cat *queries.Catalogue, lists []string) (PageSpec, error) {
 	var p PageSpec
 	dec := yaml.NewDecoder(bytes.NewReader(body))
 	dec.KnownFields(true)
@@ -146,6 +158,12 @@ func parsePage(file string, body []byte, cat *queries.Catalogue) (PageSpec, erro
 		}
 		if s.Component == "table" && len(s.Metrics) == 0 {
 			bad("%s: component table needs metrics", where)
+		}
+		if !slices.Contains(unitTags, s.Where) {
+			bad("%s: where %q is not one of %v", where, s.Where, unitTags[1:])
+		}
+		if s.Component == "list" && !slices.Contains(lists, s.List) {
+			bad("%s: no list %q in queries/lists (lists: %v)", where, s.List, lists)
 		}
 	}
 	if len(errs) > 0 {

@@ -1,7 +1,9 @@
 package queries
 
 import (
+	"embed"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"strings"
 	"time"
@@ -12,6 +14,30 @@ const resultColumns = "period_type, period_start, period_end, partial, dim_type,
 
 // paramRef is {param:name} in a metric's SQL: a number of warehouse/refdata/parameters.csv.
 var paramRef = regexp.MustCompile(`\{param:([a-z0-9_]+)\}`)
+
+// rowsRef is {rows:name} in a metric's SQL: the row set queries/rows/<name>.sql, shared by the
+// metrics that cut the same facts (every hazard metric reads the same hazard rows).
+var rowsRef = regexp.MustCompile(`\{rows:([a-z0-9_]+)\}`)
+
+//go:embed rows/*.sql
+var rowFiles embed.FS
+
+// rowSets reads queries/rows: name → the SELECT, comment lines dropped.
+func rowSets() map[string]string {
+	out := map[string]string{}
+	entries, _ := fs.ReadDir(rowFiles, "rows")
+	for _, e := range entries {
+		body, _ := rowFiles.ReadFile("rows/" + e.Name())
+		var lines []string
+		for _, l := range strings.Split(string(body), "\n") {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+				lines = append(lines, l)
+			}
+		}
+		out[strings.TrimSuffix(e.Name(), ".sql")] = strings.Join(lines, "\n")
+	}
+	return out
+}
 
 // SQL is the query that computes every row of the metric as of the day: one row per period of
 // each grain and per unit of each dimension. It is written for ClickHouse 18.16 as much as for
@@ -97,9 +123,16 @@ func outerKeys(keys string) string {
 }
 
 func expandMacros(sql, day string) string {
+	rows := rowSets()
+	sql = rowsRef.ReplaceAllStringFunc(sql, func(m string) string {
+		return "(\n" + rows[rowsRef.FindStringSubmatch(m)[1]] + "\n)"
+	})
 	sql = strings.ReplaceAll(sql, "{as_of}", day)
 	return paramRef.ReplaceAllString(sql, "(SELECT any(value) FROM ref_parameter WHERE name = '$1')")
 }
+
+// ExpandedSource is the metric's source with its row sets written out, as the server runs it.
+func (s Spec) ExpandedSource() string { return expandMacros(s.Source, "{as_of}") }
 
 func dateLit(t time.Time) string { return "toDate('" + t.Format(time.DateOnly) + "')" }
 

@@ -143,3 +143,60 @@ func TestMetricsOnHandMadeFacts(t *testing.T) {
 		t.Errorf("D02, which may not penalise, is ranked (%d rows, %v)", d02, err)
 	}
 }
+
+// Two refreshes at once (the scheduler and a manual run) and readers during them: a reader
+// always sees one whole refresh — never a department twice, never a half-written metric.
+// Before the metric store had refresh ids, the same race left 747 rows where 520 belonged.
+func TestConcurrentRefreshesNeverDouble(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := warehousetest.New(t)
+	v := uint64(1)
+	var insp [][]any
+	for i := 0; i < 12; i++ { // D09: 12 inspections and no penalty in 2025 → one 零处罚 department
+		insp = append(insp, []any{fmt.Sprintf("I%d", i), "D09", day("2025-04-01"), uint8(1), v})
+	}
+	insert(t, db, "fact_inspection", "inspection_id, dept_code, inspection_date, is_enforcement, _version", insp...)
+	asOf := day("2025-06-30")
+	if _, err := queries.Refresh(ctx, db, asOf); err != nil {
+		t.Fatal(err)
+	}
+	var want uint64
+	if err := db.QueryRow(ctx, "SELECT count() FROM metric_value").Scan(&want); err != nil || want == 0 {
+		t.Fatalf("values after one refresh: %d, %v", want, err)
+	}
+	errs := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		go func() { _, err := queries.Refresh(ctx, db, asOf); errs <- err }()
+	}
+	done := 0
+	for reads := 0; done < 3; reads++ {
+		select {
+		case err := <-errs:
+			if err != nil {
+				t.Fatal(err)
+			}
+			done++
+		default:
+		}
+		set, err := queries.LoadSet(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if vs := set.Series("dept_zero_penalty", "year", "dept", "D09", time.Time{}); len(vs) != 1 || vs[0].Value != 1 {
+			t.Fatalf("read %d during refreshes: D09 rows %+v, want one 零处罚 row", reads, vs)
+		}
+		if z := set.Series("dept_zero_penalty", "year", "district", "", time.Time{}); len(z) != 1 || z[0].Value != 1 {
+			t.Fatalf("read %d during refreshes: district rows %+v, want one department", reads, z)
+		}
+	}
+	var got uint64
+	if err := db.QueryRow(ctx, "SELECT count() FROM metric_value").Scan(&got); err != nil || got != want {
+		t.Errorf("values after concurrent refreshes: %d, want %d (%v)", got, want, err)
+	}
+	// Old refreshes are dropped: at most the two newest complete ones keep their rows.
+	var parts uint64
+	if err := db.QueryRow(ctx, "SELECT uniqExact(refresh_id) FROM ads_metric_value").Scan(&parts); err != nil || parts > 2 {
+		t.Errorf("%d refreshes kept, want at most 2 (%v)", parts, err)
+	}
+}

@@ -106,6 +106,9 @@ func (res *RefreshResult) write(ctx context.Context, db *warehouse.DB, cat *Cata
 		return fmt.Errorf("record metric definitions: %w", err)
 	}
 	for _, asOf := range []time.Time{res.AsOf, res.Compare} {
+		if err := writeLists(ctx, db, res.ID, asOf); err != nil {
+			return err
+		}
 		for _, s := range cat.Specs {
 			insert := fmt.Sprintf("INSERT INTO ads_metric_value (refresh_id, as_of, metric_id, %s)\nSELECT %d, %s, '%s', %s FROM (\n%s\n)",
 				resultColumns, res.ID, dateLit(asOf), s.ID, resultColumns, s.SQL(asOf))
@@ -177,10 +180,10 @@ func prune(ctx context.Context, db *warehouse.DB) error {
 	return nil
 }
 
-// refreshPartitions lists the refresh ids that still have rows in the value or definition tables.
+// refreshPartitions lists the refresh ids that still have rows in the value, definition or list tables.
 func refreshPartitions(ctx context.Context, db *warehouse.DB) ([]uint64, error) {
 	rows, err := db.Query(ctx, `SELECT DISTINCT toUInt64(partition) FROM system.parts
-		WHERE database = ? AND table IN ('ads_metric_value', 'ads_metric_def') AND active`, db.Database)
+		WHERE database = ? AND table IN ('ads_metric_value', 'ads_metric_def', 'ads_list_row') AND active`, db.Database)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +201,7 @@ func refreshPartitions(ctx context.Context, db *warehouse.DB) ([]uint64, error) 
 
 func dropRefresh(ctx context.Context, db *warehouse.DB, id uint64) error {
 	var errs []string
-	for _, table := range []string{"ads_metric_value", "ads_metric_def"} {
+	for _, table := range []string{"ads_metric_value", "ads_metric_def", "ads_list_row"} {
 		if err := db.Exec(ctx, fmt.Sprintf("ALTER TABLE %s DROP PARTITION %d", table, id)); err != nil {
 			errs = append(errs, err.Error())
 		}

@@ -260,7 +260,8 @@ func ParseSpec(file string, body []byte) (Spec, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(body))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
-		return s, fmt.Errorf("%s: %w", file, err)
+		// One line per file: the catalogue lists every broken file, one under the other.
+		return s, fmt.Errorf("%s: %s", file, strings.Join(strings.Fields(err.Error()), " "))
 	}
 	s.File, s.definition = file, string(body)
 	s.Source = strings.TrimSpace(s.Source)
@@ -333,9 +334,24 @@ func (s Spec) check(targets map[string]refdata.Target) error {
 	if s.Numerator == "" {
 		bad("numerator", "missing")
 	}
+	rows := rowSets()
+	params := map[string]bool{}
+	for _, p := range refdata.Parameters() {
+		params[p.Name] = true
+	}
 	for field, text := range map[string]string{"source": s.Source, "numerator": s.Numerator, "denominator": s.Denominator, "value": s.Value} {
 		if clockCall.MatchString(text) {
 			bad(field, "uses the server clock; the as-of date is the refresh's parameter: use {as_of}")
+		}
+		for _, m := range rowsRef.FindAllStringSubmatch(text, -1) {
+			if _, ok := rows[m[1]]; !ok {
+				bad(field, "no row set queries/rows/%s.sql", m[1])
+			}
+		}
+		for _, m := range paramRef.FindAllStringSubmatch(text, -1) {
+			if !params[m[1]] {
+				bad(field, "no parameter %s in warehouse/refdata/parameters.csv", m[1])
+			}
 		}
 	}
 	if r := s.Rollup; r != nil {

@@ -27,9 +27,12 @@ type Value struct {
 // OK says whether the value is defined.
 func (v Value) OK() bool { return !math.IsNaN(v.Value) && !math.IsInf(v.Value, 0) }
 
-// Unit is a town, park, department, industry, mine or enterprise, as readers name it.
+// Unit is a town, park, department, industry, mine or enterprise, as readers name it. Tags
+// are what a page may select units by: penalty_power (a department that may penalise),
+// chemical (a 化工园区), high_risk (a 高危 industry).
 type Unit struct {
 	Dim, Code, Name string
+	Tags            []string
 }
 
 // Set is one complete refresh held in memory: every value at its as-of date and at the month
@@ -45,6 +48,7 @@ type Set struct {
 	Catalogue       *Catalogue
 	Targets         map[string]Target
 	Units           map[string][]Unit // by dimension, in reading order
+	Lists           map[string]List   // item lists at the as-of day, by list id
 
 	series map[seriesKey][]Value // sorted by Start
 	names  map[[2]string]string
@@ -85,20 +89,26 @@ func ReferenceUnits() map[string][]Unit {
 	u := map[string][]Unit{"district": {{Dim: "district", Code: "", Name: "全区"}}}
 	towns := refdata.Towns()
 	sort.SliceStable(towns, func(i, j int) bool { return towns[i].SortOrder < towns[j].SortOrder })
+	tag := func(on bool, t string) []string {
+		if on {
+			return []string{t}
+		}
+		return nil
+	}
 	for _, t := range towns {
-		u["town"] = append(u["town"], Unit{"town", t.Code, t.Name})
+		u["town"] = append(u["town"], Unit{Dim: "town", Code: t.Code, Name: t.Name})
 	}
 	for _, p := range refdata.Parks() {
-		u["park"] = append(u["park"], Unit{"park", p.Code, p.Name})
+		u["park"] = append(u["park"], Unit{Dim: "park", Code: p.Code, Name: p.Name, Tags: tag(p.IsChemical, "chemical")})
 	}
 	for _, d := range refdata.Departments() {
-		u["dept"] = append(u["dept"], Unit{"dept", d.Code, d.Name})
+		u["dept"] = append(u["dept"], Unit{Dim: "dept", Code: d.Code, Name: d.Name, Tags: tag(d.HasPenaltyPower, "penalty_power")})
 	}
 	for _, i := range refdata.Industries() {
-		u["industry"] = append(u["industry"], Unit{"industry", i.Code, i.Name})
+		u["industry"] = append(u["industry"], Unit{Dim: "industry", Code: i.Code, Name: i.Name, Tags: tag(i.IsHighRisk, "high_risk")})
 	}
 	for _, m := range refdata.CoalMines() {
-		u["mine"] = append(u["mine"], Unit{"mine", m.ID, m.Name})
+		u["mine"] = append(u["mine"], Unit{Dim: "mine", Code: m.ID, Name: m.Name})
 	}
 	return u
 }
@@ -253,6 +263,9 @@ func LoadSet(ctx context.Context, db *warehouse.DB) (*Set, error) {
 	}
 	s := NewSet(cat, targets, units, vals)
 	s.RefreshID, s.AsOf, s.CompareAsOf, s.RefreshedAt, s.DefinitionsHash = id, Day(asOf), Day(compare), refreshed, hash
+	if s.Lists, err = loadLists(ctx, db, id, s.AsOf); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -165,7 +165,13 @@ func (s *Set) assessAt(t Target, metric, dim, code string, asOf time.Time) Asses
 		}
 		return x <= th
 	}
-	if !v.Partial {
+	// A value is final when its period is over — and, for a target with a deadline, when the
+	// deadline has come: a stock judged in June against December is still on its way.
+	final := !v.Partial
+	if t.PeriodYear == 0 && !t.Deadline.IsZero() && asOf.Before(t.Deadline) {
+		final = false
+	}
+	if final {
 		a.Status = map[bool]Status{true: Met, false: Missed}[meets(v.Value)]
 		return a
 	}

@@ -149,6 +149,7 @@ type all struct {
 	aliases     []Alias
 	targets     []Target
 	cohorts     []Cohort
+	parameters  []Parameter
 }
 
 var (
@@ -257,7 +258,39 @@ func parseAll() (all, error) {
 	if d.cohorts, err = parseCohorts(); err != nil {
 		return d, err
 	}
+	if d.parameters, err = parseParameters(); err != nil {
+		return d, err
+	}
 	return d, nil
+}
+
+// Parameter is one row of parameters.csv (ref_parameter): a number a metric definition needs
+// besides the targets' thresholds, such as the 零处罚 minimum of inspections.
+type Parameter struct {
+	Name     string
+	Value    float64
+	Unit     string
+	TargetID string
+	Note     string
+}
+
+// Parameters returns parameters.csv in file order.
+func Parameters() []Parameter { return slices.Clone(parsed().parameters) }
+
+func parseParameters() ([]Parameter, error) {
+	t, err := readTable("parameters.csv", "name", "value", "unit", "target_id", "note")
+	if err != nil {
+		return nil, err
+	}
+	var out []Parameter
+	for i, r := range t.rows {
+		v, err := strconv.ParseFloat(r[1], 64)
+		if err != nil {
+			return nil, t.cellErr(i, "value", err)
+		}
+		out = append(out, Parameter{Name: r[0], Value: v, Unit: r[2], TargetID: r[3], Note: r[4]})
+	}
+	return out, nil
 }
 
 func parseTowns() ([]Town, error) {
