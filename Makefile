@@ -53,7 +53,7 @@ cluster-stop:
 	warehouse/clickhouse/cluster.sh stop
 
 cluster-test: assets cluster
-	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -p 1 -tags cluster $(CLUSTER_SUITE)
+	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -p 1 -timeout 45m -tags cluster $(CLUSTER_SUITE)
 	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -run $(CLUSTER_WAREHOUSE_TESTS) ./warehouse/
 
 # Load rate into the 2 × 2 cluster against one server, same rows, same run (BENCHMARKS.md).

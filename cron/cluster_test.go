@@ -208,7 +208,7 @@ func TestClusterMatchesSingle(t *testing.T) {
 // onNode runs a count query on one node alone.
 func onNode(t *testing.T, addr, database, query string) uint64 {
 	t.Helper()
-	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{addr}, Auth: clickhouse.Auth{Database: database, Username: "default"}})
+	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{addr}, Auth: clickhouse.Auth{Database: database, Username: "default", Password: warehouse.ConfigFromEnv().Password}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +224,7 @@ func onNode(t *testing.T, addr, database, query string) uint64 {
 // replaces, so that merges done or not yet done count the same).
 func replicaCounts(addr, database string) (map[string]uint64, error) {
 	ctx := context.Background()
-	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{addr}, Auth: clickhouse.Auth{Database: database, Username: "default"}})
+	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{addr}, Auth: clickhouse.Auth{Database: database, Username: "default", Password: warehouse.ConfigFromEnv().Password}})
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +481,7 @@ func waitWritable(t *testing.T, cfg warehouse.Config, database string) {
 
 // onNodeTry is onNode that reports a failed query as a count of 1, for polling.
 func onNodeTry(addr, database, query string) uint64 {
-	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{addr}, Auth: clickhouse.Auth{Database: database, Username: "default"}})
+	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{addr}, Auth: clickhouse.Auth{Database: database, Username: "default", Password: warehouse.ConfigFromEnv().Password}})
 	if err != nil {
 		return 1
 	}

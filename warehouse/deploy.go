@@ -29,6 +29,9 @@ type Deploy struct {
 	Addrs []string `yaml:"addrs"`
 	// ZooKeeper is where the servers' coordination lives, host:port; only named in messages.
 	ZooKeeper string `yaml:"zookeeper"`
+	// PasswordFile holds the default (admin) user's password on every node, as server.sh's
+	// admin.password does for the local server; read when CLICKHOUSE_PASSWORD is not set.
+	PasswordFile string `yaml:"password_file"`
 }
 
 // Clustered says whether the warehouse runs on a cluster.

@@ -72,20 +72,44 @@ zk_stop() {
 node_dir() { echo "$root/n$1"; }
 tcp_port() { echo $((tcp_base + $1)); }
 node_running() { local p="$(node_dir "$1")/server.pid"; [ -f "$p" ] && kill -0 "$(cat "$p")" 2>/dev/null; }
-node_answers() { clickhouse-client --port "$(tcp_port "$1")" --query 'SELECT 1' >/dev/null 2>&1; }
+node_answers() { client "$1" --query 'SELECT 1' >/dev/null 2>&1; }
+
+# The admin (default user) password, generated once as server.sh does for the local server:
+# in var/cluster/admin.password (mode 0600), its hash in every node's users.xml, and in
+# <remote_servers>, where the Distributed tables log in to the other nodes with it.
+pwfile="$root/admin.password"
+clientconf="$root/client.xml"
+ensure_password() {
+  mkdir -p "$root"
+  if [ ! -s "$pwfile" ]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$pwfile")
+    log "generated the admin password (已生成管理员密码): $pwfile"
+  fi
+  chmod 600 "$pwfile"
+  (umask 077 && printf '<config>\n  <user>default</user>\n  <password>%s</password>\n</config>\n' "$(cat "$pwfile")" >"$clientconf")
+}
+
+client() {
+  local n=$1
+  shift
+  clickhouse-client --config-file="$clientconf" --port "$(tcp_port "$n")" "$@"
+}
 
 node_configure() {
-  local n=$1 dir
+  local n=$1 dir hash auth
   dir=$(node_dir "$n")
+  hash=$(tr -d '\n' <"$pwfile" | sha256sum | cut -d' ' -f1)
+  auth="<user>default</user><password>$(cat "$pwfile")</password>"
   mkdir -p "$dir"/{data,tmp,log,user_files,format_schemas,users.d,config.d}
   # The single server's own config, then the cluster part on top of it (config.d is merged).
   sed -e "s#@ROOT@#$dir#g" -e "s#@TCP_PORT@#$(tcp_port "$n")#g" -e "s#@HTTP_PORT@#$((http_base + n))#g" \
     "$repo/warehouse/clickhouse/config.xml.in" >"$dir/config.xml"
   sed -e "s#@INTERSERVER_PORT@#$((is_base + n))#g" -e "s#@SHARD@#${shard_of[$n]}#g" -e "s#@REPLICA@#n$n#g" \
-    -e "s#@ZK_PORT@#$zk_port#g" -e "s#@AUTH@##g" \
+    -e "s#@ZK_PORT@#$zk_port#g" -e "s#@AUTH@#$auth#g" \
     -e "s#@TCP1@#$(tcp_port 1)#g" -e "s#@TCP2@#$(tcp_port 2)#g" -e "s#@TCP3@#$(tcp_port 3)#g" -e "s#@TCP4@#$(tcp_port 4)#g" \
     "$repo/warehouse/clickhouse/cluster.xml.in" >"$dir/config.d/cluster.xml"
-  cp "$repo/warehouse/clickhouse/users.xml" "$dir/users.xml"
+  sed -e "s#@ADMIN_SHA256@#$hash#g" "$repo/warehouse/clickhouse/users.xml.in" >"$dir/users.xml"
+  chmod 600 "$dir/config.d/cluster.xml"
   for f in "$repo"/warehouse/clickhouse/users.d/*.xml "$repo"/warehouse/clickhouse/cluster.d/*.xml; do
     [ -e "$f" ] && cp "$f" "$dir/users.d/"
   done
@@ -138,6 +162,7 @@ cluster: safetydw
 nodes_cluster: safetydw_nodes
 addrs: [$addrs]
 zookeeper: 127.0.0.1:$zk_port
+password_file: $pwfile
 EOF
 }
 
@@ -145,6 +170,7 @@ start() {
   if ! command -v clickhouse-server >/dev/null 2>&1; then
     CLICKHOUSE_ADDR='' "$repo/warehouse/clickhouse/server.sh" install
   fi
+  ensure_password
   zk_start
   for n in "${nodes[@]}"; do node_start "$n"; done
   for n in "${nodes[@]}"; do node_wait "$n"; done
@@ -175,11 +201,11 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  node-start) n=$(node_arg "${2:-}"); node_start "$n"; node_wait "$n" ;;
+  node-start) n=$(node_arg "${2:-}"); ensure_password; node_start "$n"; node_wait "$n" ;;
   node-stop) n=$(node_arg "${2:-}"); node_stop "$n" TERM ;;
   node-kill) n=$(node_arg "${2:-}"); node_stop "$n" KILL ;;
   zk-start) zk_start ;;
   zk-stop) zk_stop ;;
-  client) n=$(node_arg "${2:-}"); shift 2; exec clickhouse-client --port "$(tcp_port "$n")" "$@" ;;
+  client) n=$(node_arg "${2:-}"); shift 2; client "$n" "$@" ;;
   *) echo "usage: $0 start|stop|status|node-start N|node-stop N|node-kill N|zk-start|zk-stop|client N [args]" >&2; exit 2 ;;
 esac
