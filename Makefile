@@ -44,7 +44,7 @@ CLUSTER_DEPLOY := $(CURDIR)/var/cluster/deploy.yaml
 # The pipeline suite, run as it is against the cluster, then the cluster's own tests (fault
 # tests, single vs cluster): one package at a time, since the fault tests stop nodes.
 CLUSTER_SUITE := ./cron/ ./queries/ ./etl/
-CLUSTER_WAREHOUSE_TESTS := '^Test(Migrat|Reference|Deploy|Render)'
+CLUSTER_WAREHOUSE_TESTS := '^Test(Reference|Deploy|Render)'
 
 cluster:
 	warehouse/clickhouse/cluster.sh start
