@@ -1,12 +1,17 @@
 package queries
 
 import (
+	"bytes"
 	"embed"
+	"encoding/csv"
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+
+	"safetydw/warehouse/refdata"
 )
 
 // Columns of every expanded metric query, in order; ads_metric_value stores them as they are.
@@ -122,10 +127,47 @@ func outerKeys(keys string) string {
 	return strings.Join(parts, ", ")
 }
 
+// lookupRef is {lookup:file:key:value} in a metric's SQL: two array literals, the key and value
+// columns of warehouse/refdata/<file>.csv, for transform(x, {lookup:…}, default). Reference data
+// is small and the same as the dim_ tables; as literals it needs no scalar subquery, which 18.16
+// cannot evaluate inside an expression sent to the shards of a cluster.
+var lookupRef = regexp.MustCompile(`\{lookup:([a-z_]+):([a-z_]+):([a-z_]+)\}`)
+
+// lookupArrays writes the two arrays, or "" when the file or a column does not exist.
+func lookupArrays(file, key, value string) string {
+	body, ok := refdata.Files()[file+".csv"]
+	if !ok {
+		return ""
+	}
+	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return ""
+	}
+	ki, vi := slices.Index(recs[0], key), slices.Index(recs[0], value)
+	if ki < 0 || vi < 0 {
+		return ""
+	}
+	var ks, vs []string
+	for _, r := range recs[1:] {
+		ks = append(ks, sqlString(r[ki]))
+		vs = append(vs, sqlString(r[vi]))
+	}
+	return "[" + strings.Join(ks, ", ") + "], [" + strings.Join(vs, ", ") + "]"
+}
+
+// sqlString quotes a reference value as a ClickHouse string literal.
+func sqlString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
 func expandMacros(sql, day string) string {
+	sql = lookupRef.ReplaceAllStringFunc(sql, func(m string) string {
+		g := lookupRef.FindStringSubmatch(m)
+		return lookupArrays(g[1], g[2], g[3])
+	})
 	rows := rowSets()
 	sql = rowsRef.ReplaceAllStringFunc(sql, func(m string) string {
-		return "(\n" + rows[rowsRef.FindStringSubmatch(m)[1]] + "\n)"
+		return "(\n" + expandMacros(rows[rowsRef.FindStringSubmatch(m)[1]], day) + "\n)"
 	})
 	sql = strings.ReplaceAll(sql, "{as_of}", day)
 	return paramRef.ReplaceAllString(sql, "(SELECT any(value) FROM ref_parameter WHERE name = '$1')")

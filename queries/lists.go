@@ -61,6 +61,8 @@ func Lists() ([]ListSpec, error) {
 			return nil, fmt.Errorf("queries/lists/%s: name, columns and source are required", e.Name())
 		case clockCall.MatchString(l.Source):
 			return nil, fmt.Errorf("queries/lists/%s: source uses the server clock; use {as_of}", e.Name())
+		case scalarInExpr.MatchString(l.Source):
+			return nil, fmt.Errorf("queries/lists/%s: a scalar subquery inside an expression fails on a cluster; use {lookup:file:key:value}", e.Name())
 		}
 		out = append(out, l)
 	}

@@ -104,6 +104,8 @@ var (
 	// recomputed exactly as it stood (design.md point 2).
 	clockCall = regexp.MustCompile(`(?i)\b(today|now|yesterday)\s*\(`)
 	idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	// A (SELECT groupArray …) argument: 18.16 cannot send it to a cluster's shards.
+	scalarInExpr = regexp.MustCompile(`(?i)\(\s*SELECT\s+groupArray`)
 	// Count units read as whole numbers.
 	countUnits = []string{"项", "起", "个", "人", "次", "件", "座", "辆", "家", "处", "人次", "条"}
 )
@@ -347,6 +349,14 @@ func (s Spec) check(targets map[string]refdata.Target) error {
 			if _, ok := rows[m[1]]; !ok {
 				bad(field, "no row set queries/rows/%s.sql", m[1])
 			}
+		}
+		for _, m := range lookupRef.FindAllStringSubmatch(text, -1) {
+			if lookupArrays(m[1], m[2], m[3]) == "" {
+				bad(field, "no reference file warehouse/refdata/%s.csv with columns %s and %s", m[1], m[2], m[3])
+			}
+		}
+		if scalarInExpr.MatchString(text) {
+			bad(field, "a scalar subquery inside an expression ((SELECT groupArray …)) fails on a cluster; use {lookup:file:key:value}")
 		}
 		for _, m := range paramRef.FindAllStringSubmatch(text, -1) {
 			if !params[m[1]] {

@@ -7,7 +7,6 @@ SELECT hazard_id, dedup_group_id, level, tags, channel, found_by_level, found_da
        CAST(town_code AS String) AS town,
        if(territorial_unit IN (SELECT park_code FROM dim_park), CAST(territorial_unit AS String), '') AS park,
        CAST(industry_code AS String) AS industry,
-       transform(CAST(industry_code AS String), (SELECT groupArray(industry_code) FROM dim_industry),
-                 (SELECT groupArray(lead_dept_code) FROM dim_industry), '') AS dept
+       transform(CAST(industry_code AS String), {lookup:industries:industry_code:lead_dept_code}, '') AS dept
 FROM fact_hazard FINAL
 WHERE _deleted = 0 AND status != '撤销'
