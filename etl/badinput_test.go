@@ -100,7 +100,7 @@ func TestBadInputs(t *testing.T) {
 		{name: "malformed USCC", files: csv1(drill("B-2", map[int]string{1: "91370812MA000000"})), want: q1("统一社会信用代码"), loaded: 1},
 		{name: "duplicate key, different content", files: csv1(drill("B-1", map[int]string{13: "31"})), want: q1("演练编号"), loaded: 1},
 		{name: "missing required column", files: map[string][]byte{"drills/2024/a.csv": lines(strings.Replace(drillHeader, "演练日期", "日期备注", 1), goodDrill)},
-			fails: "drills/2024/a.csv: 第 1 行表头: 文件缺少必填列 演练日期"},
+			fails: "drills/2024/a.csv: 第 1 行表头 (header row 1): 文件缺少必填列 演练日期"},
 		{name: "column named twice", files: map[string][]byte{"drills/2024/a.csv": lines(strings.Replace(drillHeader, "演练类型", "演练日期", 1), goodDrill)},
 			fails: "the header names this column twice"},
 		{name: "unquoted comma shifts the row", files: csv1(strings.Replace(drill("B-2", nil), "兖州甲机械有限公司", "兖州甲,机械有限公司", 1)), want: q1("行"), loaded: 1},

@@ -116,16 +116,30 @@ func TestDropFolderFollowsSymlinksInside(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "drills/2024"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if err := write(dir, "shared/370812003_2024.csv", lines(drillHeader, drill("B-2", nil))); err != nil {
+		t.Fatal(err)
+	}
 	symlink(t, "../../shared/370812001_2024.csv", filepath.Join(dir, "drills/2024/370812001.csv"))
-	stats, err := (&etl.Runner{DB: db, DropDir: dir}).Run(ctx, drillSources(t, "drills/*/*.csv"))
+	symlink(t, filepath.Join(dir, "shared/370812003_2024.csv"), filepath.Join(dir, "drills/2024/370812003.csv"))
+	// The drop folder named relative to the working folder, the second link absolute: both
+	// resolve to the same place.
+	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stats[1].Loaded != 1 {
-		t.Errorf("%+v, want the linked file's drill loaded", stats[1])
+	relDir, err := filepath.Rel(wd, dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if n := count(t, db, "SELECT count() FROM fact_drill FINAL WHERE source_file = 'drills/2024/370812001.csv'"); n != 1 {
-		t.Errorf("%d drills named by the link's path, want 1", n)
+	stats, err := (&etl.Runner{DB: db, DropDir: relDir}).Run(ctx, drillSources(t, "drills/*/*.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats[1].Loaded != 2 {
+		t.Errorf("%+v, want the linked files' 2 drills loaded", stats[1])
+	}
+	if n := count(t, db, "SELECT count() FROM fact_drill FINAL WHERE source_file IN ('drills/2024/370812001.csv', 'drills/2024/370812003.csv')"); n != 2 {
+		t.Errorf("%d drills named by the links' paths, want 2", n)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -419,14 +420,7 @@ func (r *Runner) checkReload(sources []SourceConfig) error {
 		if err := files.CheckPattern("--reload", g); err != nil {
 			return err
 		}
-		matched := false
-		for _, p := range paths {
-			if files.Matches([]string{g}, p) {
-				matched = true
-				break
-			}
-		}
-		if !matched {
+		if !slices.ContainsFunc(paths, func(p string) bool { return files.Matches([]string{g}, p) }) {
 			return fmt.Errorf("--reload %q 没有匹配到任何数据源读取的文件 (matches no file a source reads in the drop folder %s)", g, r.DropDir)
 		}
 	}

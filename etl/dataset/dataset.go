@@ -136,7 +136,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	}
 	header := scan[headerAt]
 	if bad != nil {
-		res.Err = fmt.Errorf("第 %d 行表头: %s", header.Num, bad.reason)
+		res.Err = fmt.Errorf("第 %d 行表头 (header row %d): %s", header.Num, header.Num, bad.reason)
 		return res
 	}
 	for i, h := range header.Values {

@@ -360,7 +360,7 @@ func (ch *chunker) readJSONLines(t *source.Table) error {
 // connector decodes it (GBK included); the quarantine export puts it above the refused rows.
 // As for loading, only a regular file inside dir is read.
 func FirstRow(dir, rel string) ([]string, error) {
-	root, err := filepath.EvalSymlinks(dir)
+	root, err := dropRoot(dir)
 	if err != nil {
 		return nil, err
 	}

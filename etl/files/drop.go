@@ -59,12 +59,9 @@ type dropFile struct{ rel, real string }
 // at least one file: a pattern that matches nothing is a typo or a missing delivery, not an
 // empty load. Anything that is not a regular file inside dir is an error naming it.
 func list(dir string, patterns []string) ([]dropFile, error) {
-	root, err := filepath.EvalSymlinks(dir)
+	root, err := dropRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("投放目录 %s 不存在或无法读取 (drop folder %s: %w)", dir, dir, unwrapPath(err))
-	}
-	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("投放目录 %s 不是目录 (drop folder %s is not a directory)", dir, dir)
+		return nil, err
 	}
 	seen := map[string]bool{}
 	var out []dropFile
@@ -99,10 +96,31 @@ func list(dir string, patterns []string) ([]dropFile, error) {
 	return out, nil
 }
 
+// resolve returns the absolute path p stands for, every symlink followed.
+func resolve(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+// dropRoot resolves the drop folder, which must exist and be a folder.
+func dropRoot(dir string) (string, error) {
+	root, err := resolve(dir)
+	if err != nil {
+		return "", fmt.Errorf("投放目录 %s 不存在或无法读取 (drop folder %s: %w)", dir, dir, unwrapPath(err))
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("投放目录 %s 不是目录 (drop folder %s is not a directory)", dir, dir)
+	}
+	return root, nil
+}
+
 // regularInside resolves path and checks that it is a regular file inside root (itself
 // resolved). It only looks (Lstat, Stat): a FIFO or device is never opened.
 func regularInside(root, path string) (string, error) {
-	real, err := filepath.EvalSymlinks(path)
+	real, err := resolve(path)
 	if err != nil {
 		return "", fmt.Errorf("无法解析路径，可能是断开的符号链接 (cannot resolve the path, a broken symlink?): %w", unwrapPath(err))
 	}
