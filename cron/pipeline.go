@@ -13,6 +13,7 @@ import (
 
 	"safetydw/dashboards"
 	"safetydw/etl"
+	"safetydw/etl/dataset"
 	"safetydw/etl/landing"
 	"safetydw/queries"
 	"safetydw/warehouse"
@@ -28,6 +29,9 @@ type Pipeline struct {
 	EChartsJS string // echarts.min.js fetched by `make assets`
 	Log       io.Writer
 	Reload    []string // globs of files to load again though loaded before (etl run --reload)
+	// AsOf is the day metrics are computed as of (a date in China); zero means today. Metric SQL
+	// never reads the server's clock, so any past day can be recomputed as it stood.
+	AsOf time.Time
 }
 
 func (p *Pipeline) logf(format string, args ...any) {
@@ -71,19 +75,32 @@ func (p *Pipeline) Replay(ctx context.Context) error {
 	return nil
 }
 
-// Refresh recomputes every metric.
+// Refresh recomputes every metric as of p.AsOf.
 func (p *Pipeline) Refresh(ctx context.Context) error {
-	counts, err := queries.Refresh(ctx, p.DB, time.Now())
+	asOf := p.AsOf
+	if asOf.IsZero() {
+		asOf = queries.Today()
+	}
+	res, err := queries.Refresh(ctx, p.DB, asOf)
 	if err != nil {
 		return err
 	}
-	p.logf("metrics: %s", summarize(counts))
+	p.logf("metrics: 截至 %s 与 %s (as of), %d 个指标 (metrics), refresh %d: %s",
+		res.AsOf.Format(time.DateOnly), res.Compare.Format(time.DateOnly), len(res.Rows), res.ID, summarize(res.Rows))
 	return nil
 }
 
 // Build writes the dashboard site and returns the index path.
 func (p *Pipeline) Build(ctx context.Context) (string, error) {
-	files, err := dashboards.Build(ctx, p.DB, p.OutDir, p.EChartsJS, time.Now())
+	var sources []dashboards.Source
+	for _, src := range p.Sources {
+		ds, err := dataset.New(src.Dataset, dataset.Env{})
+		if err != nil {
+			return "", fmt.Errorf("source %s: %w", src.Name, err)
+		}
+		sources = append(sources, dashboards.Source{Name: src.Name, Table: ds.Table})
+	}
+	files, err := dashboards.Build(ctx, p.DB, p.OutDir, dashboards.Options{EChartsJS: p.EChartsJS, Sources: sources, Now: time.Now()})
 	if err != nil {
 		return "", err
 	}

@@ -8,15 +8,23 @@ import (
 	"safetydw/warehouse"
 )
 
-// dictionaryIntro tells analysts how to use the page; it is the Intro of dictionary.html.
+// dictionaryIntro tells analysts how to use the page.
 const dictionaryIntro = "仓库中每张表、每个字段的说明，供分析人员编写查询。用只读账号 analyst 查询：" +
 	"safetydw sql \"SELECT …\"（--format csv/xlsx/parquet 导出），已存查询见 safetydw sql --list；" +
-	"或 clickhouse-client --user analyst --database safetydw。带 _version 的表查询时加 FINAL 并过滤 _deleted = 0。"
+	"或 clickhouse-client --user analyst --database safetydw。带 _version 的表查询时加 FINAL 并过滤 _deleted = 0。" +
+	"指标结果请查视图 metric_value（最近一次完整计算）。"
 
-// dictionaryPage renders warehouse/dictionary.csv: one section per table, with the grain, key
-// and an example query in the note and the columns in a table. Types come from the server's
-// system.columns, so the page shows the schema as it is, not as documented.
-func dictionaryPage(ctx context.Context, db *warehouse.DB) ([]section, error) {
+// dictTable is one table of the data dictionary with the types the server reports.
+type dictTable struct {
+	warehouse.TableDoc
+	Title   string
+	Types   map[string]string
+	Missing bool // on the server, not in the dictionary
+}
+
+// dictionarySections reads warehouse/dictionary.csv and the live schema's column types, so the
+// page shows the schema as it is, not as documented.
+func dictionarySections(ctx context.Context, db *warehouse.DB) ([]dictTable, error) {
 	docs, err := warehouse.Dictionary()
 	if err != nil {
 		return nil, err
@@ -26,45 +34,84 @@ func dictionaryPage(ctx context.Context, db *warehouse.DB) ([]section, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	types := map[string]string{} // table.column → type
-	tables := map[string]bool{}
+	types := map[string]map[string]string{}
 	for rows.Next() {
 		var table, column, typ string
 		if err := rows.Scan(&table, &column, &typ); err != nil {
 			return nil, err
 		}
-		types[table+"."+column] = typ
-		tables[table] = true
+		if types[table] == nil {
+			types[table] = map[string]string{}
+		}
+		types[table][column] = typ
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-
-	var secs []section
+	var out []dictTable
 	for _, d := range docs {
-		delete(tables, d.Name)
-		tbl := &table{Header: []string{"列名", "类型", "说明"}}
+		out = append(out, dictTable{TableDoc: d, Title: tableTitle(d.Description), Types: types[d.Name]})
+		delete(types, d.Name)
+	}
+	// A table the server has and the dictionary lacks (a newer schema) is listed, not hidden.
+	var extra []string
+	for n := range types {
+		extra = append(extra, n)
+	}
+	sort.Strings(extra)
+	for _, n := range extra {
+		out = append(out, dictTable{TableDoc: warehouse.TableDoc{Name: n}, Title: "（未登记）", Types: types[n], Missing: true})
+	}
+	return out, nil
+}
+
+// tableTitle is the Chinese name a description starts with: "指标结果表：…" → 指标结果表.
+func tableTitle(desc string) string {
+	cut := len(desc)
+	for _, sep := range []string{"：", "（", "，", "。", ":"} {
+		if i := strings.Index(desc, sep); i >= 0 && i < cut {
+			cut = i
+		}
+	}
+	t := desc[:cut]
+	if r := []rune(t); len(r) > 16 {
+		t = string(r[:16]) + "…"
+	}
+	return t
+}
+
+// dictionaryPage renders the dictionary with a table of contents, each table's Chinese title,
+// and its example query in a copyable block.
+func (s *site) dictionaryPage(dict []dictTable) ([]byte, error) {
+	s.ids = map[string]int{}
+	var secs []sectionHTML
+	var toc []navItem
+	for _, d := range dict {
+		toc = append(toc, navItem{File: "#t-" + d.Name, Label: d.Name + " " + d.Title})
+		type col struct{ Name, Type, Description string }
+		var cols []col
 		for _, c := range d.Columns {
-			typ, ok := types[d.Name+"."+c.Name]
+			typ, ok := d.Types[c.Name]
 			if !ok {
 				typ = "（库中无此列）"
 			}
-			tbl.Rows = append(tbl.Rows, []string{c.Name, typ, c.Description})
+			cols = append(cols, col{c.Name, typ, c.Description})
 		}
-		secs = append(secs, section{
-			Heading: d.Name,
-			Note:    d.Description + "粒度：" + d.Grain + "。键：" + d.Key + "。示例查询：" + d.Example,
-			Table:   tbl,
-		})
-	}
-	// A table the server has and the dictionary lacks (a newer schema) is listed, not hidden.
-	if len(tables) > 0 {
-		var names []string
-		for n := range tables {
-			names = append(names, n)
+		if d.Missing {
+			for _, n := range sortedKeys(d.Types) {
+				cols = append(cols, col{n, d.Types[n], ""})
+			}
 		}
-		sort.Strings(names)
-		secs = append(secs, section{Heading: "未登记的表", Note: "以下表存在于数据库中，但数据字典尚未说明：" + strings.Join(names, "、")})
+		note := d.Description
+		if d.Grain != "" {
+			note += " 粒度：" + d.Grain + "。键：" + d.Key + "。"
+		}
+		secs = append(secs, sectionHTML{ID: "t-" + d.Name, Heading: d.Name + " " + d.Title, Note: note,
+			Body: s.exec("dictTable", struct {
+				Example string
+				Columns []col
+			}{d.Example, cols})})
 	}
-	return secs, nil
+	first := []sectionHTML{{Heading: "目录", Body: s.exec("toc", toc)}}
+	return s.frame("dictionary.html", "数据字典", dictionaryIntro, nil, append(first, secs...))
 }

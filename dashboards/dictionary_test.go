@@ -4,17 +4,19 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"safetydw/queries"
 	"safetydw/warehouse"
 	"safetydw/warehouse/warehousetest"
 )
 
-// Every documented table gets a section whose table lists its columns with the server's types,
-// and whose note carries the grain, the key and the example query.
+// Every documented table gets a section with its Chinese title, its columns with the server's
+// types, and its example query; a table of contents links to each.
 func TestDictionaryPage(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
-	secs, err := dictionaryPage(context.Background(), db)
+	dict, err := dictionarySections(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,42 +24,38 @@ func TestDictionaryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One section per documented table, then at most one listing tables the dictionary lacks
-	// (warehouse's TestDictionaryMatchesSchema is what fails on those).
-	if len(secs) < len(docs) || len(secs) > len(docs)+1 {
-		t.Fatalf("%d sections for %d documented tables", len(secs), len(docs))
-	}
-	if len(secs) == len(docs)+1 {
-		if extra := secs[len(docs)]; extra.Heading != "未登记的表" {
-			t.Fatalf("extra section %q", extra.Heading)
-		} else {
-			t.Logf("%s: %s", extra.Heading, extra.Note)
-		}
+	if len(dict) < len(docs) {
+		t.Fatalf("%d sections for %d documented tables", len(dict), len(docs))
 	}
 	for i, d := range docs {
-		s := secs[i]
-		if s.Heading != d.Name || s.Table == nil || len(s.Table.Rows) != len(d.Columns) {
-			t.Fatalf("section %d: %q with %v, want %s and %d columns", i, s.Heading, s.Table, d.Name, len(d.Columns))
+		if dict[i].Name != d.Name || dict[i].Title == "" {
+			t.Fatalf("section %d: %q %q, want %s with a title", i, dict[i].Name, dict[i].Title, d.Name)
 		}
-		for _, want := range []string{d.Grain, d.Key, d.Example} {
-			if !strings.Contains(s.Note, want) {
-				t.Errorf("%s: note lacks %q", d.Name, want)
-			}
-		}
-		for _, row := range s.Table.Rows {
-			if row[1] == "" || strings.Contains(row[1], "无此列") {
-				t.Errorf("%s.%s has no type from system.columns", d.Name, row[0])
+		for _, c := range d.Columns {
+			if dict[i].Types[c.Name] == "" {
+				t.Errorf("%s.%s has no type from system.columns", d.Name, c.Name)
 			}
 		}
 	}
-	for _, s := range secs {
-		if s.Heading != "fact_drill" {
-			continue
-		}
-		for _, row := range s.Table.Rows {
-			if row[0] == "drill_date" && (row[1] != "Date" || row[2] != "演练日期") {
-				t.Errorf("fact_drill.drill_date row = %q", row)
-			}
+	set := queries.NewSet(mustCatalogue(t), queries.TargetsFromRefdata(), nil, nil)
+	set.AsOf = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	files, err := Render(set, nil, dict, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(files["dictionary.html"])
+	for _, want := range []string{`<a href="#t-fact_drill">fact_drill 应急演练事实表`, `id="t-fact_drill"`, "复制示例查询", "演练日期"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("dictionary.html lacks %q", want)
 		}
 	}
+}
+
+func mustCatalogue(t *testing.T) *queries.Catalogue {
+	t.Helper()
+	c, err := queries.Metrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

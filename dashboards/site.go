@@ -1,117 +1,96 @@
-// Package dashboards builds the static, offline dashboard site from ads_metric_value and
-// ref_target: one HTML file per page, ECharts loaded from the site's own assets/ folder,
-// so the pages open from file:// on a machine with no network.
+// Package dashboards builds the static, offline dashboard site from one metric refresh
+// (queries.Set): pages declared in dashboards/pages/*.yaml and drawn by a few generic
+// components (KPI tiles, trend, ranked bars, burn-down, table), one page per town, park and
+// department, a data-freshness page and the data dictionary. ECharts is loaded from the site's
+// own assets/ folder, so the pages open from file:// on a machine with no network.
 package dashboards
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/go-echarts/go-echarts/v2/render"
-
+	"safetydw/queries"
 	"safetydw/warehouse"
 )
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-var pageTemplate = template.Must(template.New("").Funcs(template.FuncMap{"numeric": numeric}).ParseFS(templateFiles, "templates/*.html"))
+var templates = template.Must(template.New("").Funcs(template.FuncMap{"numeric": numeric}).ParseFS(templateFiles, "templates/*.html"))
 
-// numeric says whether a table cell reads as a number (1014, 25.5%, ≥ 40.0%), to right-align it.
+// numeric says whether a table cell reads as a number (1,014, 25.5%, ≥ 40.0%), to right-align it.
 func numeric(s string) bool {
-	s = strings.TrimLeft(s, "≥≤=<>+- ")
+	s = strings.TrimLeft(s, "≥≤=<>+-− ")
 	return s != "" && s[0] >= '0' && s[0] <= '9'
 }
 
 // EChartsFile is the one third-party asset pages load, fetched by `make assets` from npm.
 const EChartsFile = "echarts.min.js"
 
-// Page is one built HTML file.
-type Page struct {
-	File  string // file name inside the site
-	Title string
-	Intro string
+// unitDims are the kinds of unit that get a page of their own.
+var unitDims = []string{"town", "park", "dept"}
+
+// Options are what a build needs besides the warehouse.
+type Options struct {
+	EChartsJS string    // echarts.min.js fetched by `make assets`
+	Sources   []Source  // the ETL's sources, for the freshness page
+	Now       time.Time // build time, shown small in the footer
 }
 
-// pageData is what templates/page.html renders.
-type pageData struct {
-	Title    string
-	Intro    string
-	AsOf     string
-	Pages    []Page
-	Sections []section
-}
-
-type section struct {
-	Heading string
-	Note    string
-	Charts  []template.HTML // element + script snippets of go-echarts
-	Table   *table
-}
-
-type table struct {
-	Header []string
-	Rows   [][]string
-}
-
-// builder is a page's recipe: it reads the warehouse and returns the sections to render.
-type builder struct {
-	Page
-	build func(ctx context.Context, db *warehouse.DB) ([]section, error)
-}
-
-var pages = []builder{
-	{Page{File: "campaign.html", Title: "治本攻坚主要指标", Intro: "2023年重大事故隐患存量清零、煤矿智能化开采与井下减人、“零处罚”部门、较大及以上事故，对照方案目标。"}, campaignPage},
-	{Page{File: "drills.html", Title: "企业“四不”应急演练占比", Intro: "方案第14项：2024年企业“四不”演练占比达到40%，2025年达到50%，2026年除综合性演练外基本实现常态化。"}, drillPage},
-	{Page{File: "dictionary.html", Title: "数据字典", Intro: dictionaryIntro}, dictionaryPage},
-}
-
-// Build writes the site into outDir. It builds into a sibling folder and swaps it in at the
-// end, so a failed build leaves the previous site as it was.
-func Build(ctx context.Context, db *warehouse.DB, outDir, echartsJS string, now time.Time) (written []string, err error) {
-	js, err := os.ReadFile(echartsJS)
+// Build writes the site into outDir from the latest complete metric refresh. It builds into a
+// sibling folder and swaps it in at the end, so a failed build leaves the previous site as it was.
+func Build(ctx context.Context, db *warehouse.DB, outDir string, o Options) (written []string, err error) {
+	set, err := queries.LoadSet(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	fresh, err := loadFreshness(ctx, db, o.Sources, set.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	dict, err := dictionarySections(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	js, err := os.ReadFile(o.EChartsJS)
 	if err != nil {
 		return nil, fmt.Errorf("%w\n  ECharts is fetched from npm by `make assets` (未找到 ECharts，请先运行 make assets)", err)
 	}
+	files, err := Render(set, fresh, dict, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	files["assets/"+EChartsFile] = js
+	return writeSite(outDir, files)
+}
+
+// writeSite writes the files into a sibling folder and swaps it in.
+func writeSite(outDir string, files map[string][]byte) ([]string, error) {
 	tmp := outDir + ".building"
 	if err := os.RemoveAll(tmp); err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.MkdirAll(filepath.Join(tmp, "assets"), 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "assets", EChartsFile), js, 0o644); err != nil {
-		return nil, err
-	}
-	asOf := now.In(shanghai).Format("2006年1月2日 15:04")
-	var all []Page
-	for _, b := range pages {
-		all = append(all, b.Page)
-	}
-	written = []string{"index.html"}
-	for _, b := range pages {
-		secs, err := b.build(ctx, db)
-		if err != nil {
-			return nil, fmt.Errorf("page %s: %w", b.File, err)
-		}
-		if err := writePage(filepath.Join(tmp, b.File), pageData{Title: b.Title, Intro: b.Intro, AsOf: asOf, Pages: all, Sections: secs}); err != nil {
+	var names []string
+	for _, name := range sortedKeys(files) {
+		path := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, err
 		}
-		written = append(written, b.File)
-	}
-	if err := writePage(filepath.Join(tmp, "index.html"), pageData{Title: "安全生产治本攻坚三年行动 数据看板", AsOf: asOf, Pages: all}); err != nil {
-		return nil, err
+		if err := os.WriteFile(path, files[name], 0o644); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
+		if strings.HasSuffix(name, ".html") {
+			names = append(names, name)
+		}
 	}
 	if err := os.RemoveAll(outDir); err != nil {
 		return nil, err
@@ -119,31 +98,257 @@ func Build(ctx context.Context, db *warehouse.DB, outDir, echartsJS string, now 
 	if err := os.Rename(tmp, outDir); err != nil {
 		return nil, err
 	}
-	return written, nil
+	return names, nil
 }
 
-func writePage(path string, d pageData) error {
-	f, err := os.Create(path)
+// site is what every page of one build shares.
+type site struct {
+	set       *queries.Set
+	cat       *queries.Catalogue
+	pages     []PageSpec
+	topicFile map[string]string // topic → the page showing it
+	fresh     []freshness
+	years     []int // the campaign's years up to the as-of day
+	built     time.Time
+	ids       map[string]int // element ids used on the page being rendered
+}
+
+// Render builds every page of the site from a metric set, without a server: name → content.
+func Render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Time) (map[string][]byte, error) {
+	pages, err := loadPages(set.Catalogue)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := pageTemplate.ExecuteTemplate(f, "page.html", d); err != nil {
-		f.Close()
-		return fmt.Errorf("render %s: %w", filepath.Base(path), err)
+	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, fresh: fresh, built: built}
+	for _, p := range pages {
+		if p.Topic != "" {
+			s.topicFile[p.Topic] = p.File
+		}
 	}
-	return f.Close()
-}
-
-// snippet renders a go-echarts chart as an element and its script, for our own page layout.
-func snippet(r interface{ RenderSnippet() render.ChartSnippet }) template.HTML {
-	s := r.RenderSnippet()
-	return template.HTML(s.Element + s.Script)
-}
-
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
+	for y := 2024; y <= set.AsOf.Year() && y <= 2026; y++ {
+		s.years = append(s.years, y)
+	}
+	files := map[string][]byte{}
+	for _, p := range pages {
+		body, err := s.page(p)
+		if err != nil {
+			return nil, fmt.Errorf("page %s: %w", p.File, err)
+		}
+		files[p.File] = body
+	}
+	for _, dim := range unitDims {
+		for _, u := range set.Units[dim] {
+			body, err := s.unitPage(dim, u)
+			if err != nil {
+				return nil, fmt.Errorf("page for %s: %w", u.Name, err)
+			}
+			files[unitFile(dim, u.Code)] = body
+		}
+	}
+	body, err := s.dictionaryPage(dict)
 	if err != nil {
-		panic(err)
+		return nil, err
 	}
-	return loc
-}()
+	files["dictionary.html"] = body
+	return files, nil
+}
+
+// pageData is what templates/page.html renders.
+type pageData struct {
+	Title, Intro   string
+	File           string
+	DataAsOf, AsOf string
+	Built          string
+	Stale          []string
+	Nav            []navItem
+	Towns          []navItem
+	Sections       []sectionHTML
+}
+
+type navItem struct {
+	File, Label string
+	Current     bool
+}
+
+type sectionHTML struct {
+	ID, Heading, Note string
+	Body              template.HTML
+}
+
+func (s *site) frame(file, title, intro string, metrics []string, secs []sectionHTML) ([]byte, error) {
+	d := pageData{Title: title, Intro: intro, File: file, Sections: secs, Stale: s.staleFor(metrics),
+		AsOf: s.set.AsOf.Format("2006年1月2日"), Built: s.built.In(queries.China).Format("2006-01-02 15:04")}
+	if t := dataAsOf(s.fresh); !t.IsZero() {
+		d.DataAsOf = t.Format("2006年1月2日")
+	}
+	for _, p := range s.pages {
+		d.Nav = append(d.Nav, navItem{File: p.File, Label: p.Nav, Current: p.File == file})
+	}
+	d.Nav = append(d.Nav, navItem{File: "dictionary.html", Label: "数据字典", Current: file == "dictionary.html"})
+	for _, u := range s.set.Units["town"] {
+		d.Towns = append(d.Towns, navItem{File: unitFile("town", u.Code), Label: u.Name, Current: unitFile("town", u.Code) == file})
+	}
+	var b bytes.Buffer
+	if err := templates.ExecuteTemplate(&b, "page.html", d); err != nil {
+		return nil, fmt.Errorf("render %s: %w", file, err)
+	}
+	return b.Bytes(), nil
+}
+
+// exec renders one of templates/components.html.
+func (s *site) exec(name string, data any) template.HTML {
+	var b bytes.Buffer
+	if err := templates.ExecuteTemplate(&b, name, data); err != nil {
+		panic(fmt.Sprintf("template %s: %v", name, err)) // templates are embedded and tested
+	}
+	return template.HTML(b.String())
+}
+
+// page renders a declared page, then (on a topic page) every metric of its topic that no section
+// names, by the metric's own chart hint.
+func (s *site) page(p PageSpec) ([]byte, error) {
+	s.ids = map[string]int{}
+	var secs []sectionHTML
+	var used []string
+	anchored := map[string]bool{}
+	for _, sec := range p.Sections {
+		h := sectionHTML{Heading: sec.Heading, Note: sec.Note}
+		ms := sec.Metrics
+		if sec.Metric != "" {
+			ms = append([]string{sec.Metric}, ms...)
+			if !anchored[sec.Metric] {
+				h.ID, anchored[sec.Metric] = "m-"+sec.Metric, true
+			}
+		}
+		if !slices.Contains(ms, "all") {
+			used = append(used, ms...)
+		}
+		switch sec.Component {
+		case "tiles":
+			h.Body = s.tiles(sec, "district", "", slices.Contains(sec.Metrics, "all"))
+		case "flags":
+			h.Body = s.flags()
+		case "trend":
+			h.Body = s.trend(s.set.Spec(sec.Metric), sec.Grain, "district", "")
+		case "burndown":
+			h.Body = s.burndown(s.set.Spec(sec.Metric), "district", "")
+		case "ranked":
+			h.Body = s.ranked(s.set.Spec(sec.Metric), sec.Dim, sec.Grain, sec.Where)
+		case "table":
+			h.Body = s.table(sec)
+		case "list":
+			h.Body = s.list(sec.List)
+			if h.Heading == "" {
+				h.Heading = s.set.Lists[sec.List].Spec.Name
+			}
+			if h.Note == "" {
+				h.Note = s.set.Lists[sec.List].Spec.Description
+			}
+		case "freshness":
+			h.Body = s.freshnessTable()
+		case "targets":
+			h.Body = s.targetsTable()
+		}
+		secs = append(secs, h)
+	}
+	if p.Topic != "" {
+		for _, sp := range s.cat.Specs {
+			if sp.Topic != p.Topic || slices.Contains(used, sp.ID) {
+				continue
+			}
+			used = append(used, sp.ID)
+			secs = append(secs, s.metricSection(sp, "district", ""))
+		}
+	}
+	return s.frame(p.File, p.Title, p.Intro, used, secs)
+}
+
+// metricSection shows one metric for one unit: its targets judged, its chart by the spec's
+// hint, and what it counts.
+func (s *site) metricSection(sp queries.Spec, dim, code string) sectionHTML {
+	h := sectionHTML{ID: "m-" + sp.ID, Heading: sp.Name, Note: sp.Description}
+	as := s.assessments([]string{sp.ID}, dim, code)
+	var body template.HTML
+	if len(as) > 0 {
+		var ts []tile
+		for _, a := range as {
+			ts = append(ts, s.tile(a))
+		}
+		body += s.exec("tiles", ts)
+	}
+	chart := sp.Chart
+	switch {
+	case chart == "none":
+		if dim == "district" && sp.HasDimension("dept") {
+			body += s.table(SectionSpec{Dim: "dept", Metrics: []string{sp.ID}})
+		}
+	case chart == "burndown" && sp.HasGrain("month"):
+		body += s.burndown(sp, dim, code)
+	case chart == "bars" && dim == "district" && sp.HasDimension("town"):
+		body += s.trend(sp, coarsestGrain(sp), dim, code)
+		body += s.ranked(sp, "town", "", "")
+	default:
+		body += s.trend(sp, "", dim, code)
+	}
+	h.Body = body
+	return h
+}
+
+func unitFile(dim, code string) string { return "unit-" + dim + "-" + code + ".html" }
+
+// unitHref links a unit to its page, for the dimensions that have one.
+func (s *site) unitHref(dim, code string) string {
+	if !slices.Contains(unitDims, dim) {
+		return ""
+	}
+	return unitFile(dim, code)
+}
+
+// metricHref is where a metric is shown in full: its topic page's section.
+func (s *site) metricHref(id string) string {
+	sp := s.set.Spec(id)
+	return s.topicFile[sp.Topic] + "#m-" + id
+}
+
+// unitPage shows every metric that can be cut by the unit's dimension, filtered to the unit:
+// its targets as tiles (worst first), then each metric against the district, by topic.
+func (s *site) unitPage(dim string, u queries.Unit) ([]byte, error) {
+	s.ids = map[string]int{}
+	var metrics []string
+	for _, p := range s.pages {
+		for _, sp := range s.cat.Specs {
+			if sp.Topic == p.Topic && p.Topic != "" && sp.HasDimension(dim) {
+				metrics = append(metrics, sp.ID)
+			}
+		}
+	}
+	secs := []sectionHTML{{Heading: "目标完成情况", Note: "本单位各项可分解到" + dimName(dim) + "的目标，按未达标、落后于进度在前排列。",
+		Body: s.tiles(SectionSpec{Metrics: metrics}, dim, u.Code, true)}}
+	for _, m := range metrics {
+		secs = append(secs, s.metricSection(s.set.Spec(m), dim, u.Code))
+	}
+	title := u.Name
+	intro := fmt.Sprintf("%s（%s）在治本攻坚三年行动各项指标上的情况，灰线为全区。", u.Name, dimName(dim))
+	return s.frame(unitFile(dim, u.Code), title, intro, metrics, secs)
+}
+
+// targetsTable lists every target that has a metric, with its quote and verdict, anchored by
+// target id so tiles and bulletins can link to it.
+func (s *site) targetsTable() template.HTML {
+	type row struct {
+		ID, Quote, Goal, Deadline, Metric, Href, Value, Period, Status, Class string
+	}
+	var rs []row
+	for _, t := range queries.SortTargets(s.set.Targets) {
+		for _, sp := range s.cat.ForTarget(t.ID) {
+			a := s.set.Assess(t, sp.ID, "district", "")
+			r := row{ID: t.ID, Quote: t.Quote, Goal: goal(t, sp), Deadline: deadline(t), Metric: sp.Name, Href: s.metricHref(sp.ID),
+				Value: "—", Period: a.Label, Status: string(a.Status), Class: statusClass(a.Status)}
+			if a.HasValue {
+				r.Value = value(sp, a.Value.Value)
+			}
+			rs = append(rs, r)
+		}
+	}
+	return s.exec("targets", rs)
+}

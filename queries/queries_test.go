@@ -13,22 +13,3 @@ func TestHeader(t *testing.T) {
 		t.Fatalf("Header = %q\nwant %q", got, want)
 	}
 }
-
-func TestMetricsDeclareTheirTargets(t *testing.T) {
-	ms, err := Metrics()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Name == "" || m.Unit == "" || len(m.Targets) == 0 {
-			t.Errorf("%s: header needs name, unit and targets: %+v", m.File, m)
-		}
-	}
-	m, err := Lookup("sibu_drill_share")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(m.Targets, []string{"T70", "T71", "T72"}) {
-		t.Errorf("sibu_drill_share targets %v", m.Targets)
-	}
-}

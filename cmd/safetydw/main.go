@@ -11,11 +11,13 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"safetydw/cron"
 	"safetydw/etl"
+	"safetydw/queries"
 	"safetydw/warehouse"
 )
 
@@ -42,6 +44,7 @@ func main() {
 	root.PersistentFlags().StringVar(&flags.sources, "sources", defaultSources, "source declarations (数据源配置)")
 	root.PersistentFlags().StringVar(&flags.landing, "landing", "var/landing", "Parquet archive of every loaded batch (落地归档目录)")
 	root.PersistentFlags().StringVar(&flags.out, "out", "out", "dashboard site folder (看板输出目录)")
+	root.PersistentFlags().StringVar(&flags.asOf, "as-of", "", "day metrics are computed as of, YYYY-MM-DD in China time; default today (指标计算截至日期)")
 	root.PersistentFlags().StringVar(&flags.echarts, "echarts", "var/echarts/package/dist/echarts.min.js", "echarts.min.js fetched by `make assets`")
 	root.AddCommand(migrateCmd(), etlCmd(), metricsCmd(), dashboardsCmd(), demoCmd(), sampleCmd(), sqlCmd(), schedulerCmd())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -52,7 +55,22 @@ func main() {
 	}
 }
 
-var flags struct{ drop, sources, landing, out, echarts string }
+var flags struct{ drop, sources, landing, out, echarts, asOf string }
+
+// asOf reads --as-of: a day in China, not after today (a metric cannot be known ahead of time).
+func asOf() (time.Time, error) {
+	if flags.asOf == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, flags.asOf)
+	if err != nil {
+		return d, fmt.Errorf("--as-of %q: 日期格式应为 YYYY-MM-DD (expected a date like 2025-06-30)", flags.asOf)
+	}
+	if d.After(queries.Today()) {
+		return d, fmt.Errorf("--as-of %s 晚于今天 (is after today, %s)", flags.asOf, queries.Today().Format(time.DateOnly))
+	}
+	return d, nil
+}
 
 const defaultSources = "sample_data/sources.yaml"
 
@@ -64,11 +82,16 @@ func pipeline(ctx context.Context) (*cron.Pipeline, error) {
 	if err != nil && !(errors.Is(err, fs.ErrNotExist) && flags.sources == defaultSources) {
 		return nil, err
 	}
+	day, err := asOf()
+	if err != nil {
+		return nil, err
+	}
 	db, err := warehouse.Open(ctx, warehouse.ConfigFromEnv(), true)
 	if err != nil {
 		return nil, err
 	}
-	return &cron.Pipeline{DB: db, DropDir: flags.drop, Sources: sources, Landing: flags.landing, OutDir: flags.out, EChartsJS: flags.echarts, Log: os.Stderr}, nil
+	return &cron.Pipeline{DB: db, DropDir: flags.drop, Sources: sources, Landing: flags.landing, OutDir: flags.out,
+		EChartsJS: flags.echarts, Log: os.Stderr, AsOf: day}, nil
 }
 
 // step makes a subcommand that runs one pipeline step.

@@ -116,6 +116,8 @@ type Report struct {
 	Console        []string        // console.error calls, uncaught exceptions, browser log errors
 	FailedRequests []FailedRequest // every request that did not load
 	Charts         []Chart         // every chart container of the page
+	Width          int             // the viewport's width in CSS pixels
+	ScrollWidth    int             // the document's width: more than Width means a horizontal scrollbar
 }
 
 // FailedRequest is a request the page made that did not load.
@@ -149,6 +151,9 @@ func (r Report) Problems() []string {
 			p = append(p, fmt.Sprintf("chart #%s rendered nothing (renderer %q)", c.ID, c.Renderer))
 		}
 	}
+	if r.Width > 0 && r.ScrollWidth > r.Width {
+		p = append(p, fmt.Sprintf("horizontal scrollbar: the page is %d px wide in a %d px viewport", r.ScrollWidth, r.Width))
+	}
 	return p
 }
 
@@ -181,12 +186,20 @@ const drawnJS = `[...document.querySelectorAll('[_echarts_instance_]')].every(el
 const pageJS = `({
   title: document.title,
   text: document.body ? document.body.innerText : '',
-  version: typeof echarts === 'undefined' ? '' : String(echarts.version)
+  version: typeof echarts === 'undefined' ? '' : String(echarts.version),
+  width: window.innerWidth,
+  scrollWidth: document.documentElement.scrollWidth
 })`
 
 // CheckPage opens url offline in a new tab, waits for the load event and for the charts to
 // draw, and reports what went wrong.
 func (b *Browser) CheckPage(ctx context.Context, url string) (Report, error) {
+	return b.CheckPageWidth(ctx, url, 0)
+}
+
+// CheckPageWidth is CheckPage in a viewport width CSS pixels wide (a phone is 390), which also
+// reports a horizontal scrollbar; 0 keeps the browser's window.
+func (b *Browser) CheckPageWidth(ctx context.Context, url string, width int) (Report, error) {
 	var (
 		mu      sync.Mutex
 		console []string
@@ -229,7 +242,11 @@ func (b *Browser) CheckPage(ctx context.Context, url string) (Report, error) {
 	defer done()
 
 	r := Report{URL: url}
-	if err := chromedp.Do(tab, open(url)); err != nil {
+	steps := []chromedp.Action[chromedp.Void]{}
+	if width > 0 {
+		steps = append(steps, chromedp.EmulateViewport(int64(width), viewHeight))
+	}
+	if err := chromedp.Do(tab, append(steps, open(url))...); err != nil {
 		return r, err
 	}
 	charts, err := chromedp.Run(tab, chromedp.Evaluate[[]Chart](chartsJS))
@@ -237,14 +254,19 @@ func (b *Browser) CheckPage(ctx context.Context, url string) (Report, error) {
 		return r, fmt.Errorf("%s: list charts: %w", url, err)
 	}
 	pg, err := chromedp.Run(tab, chromedp.Evaluate[struct {
-		Title   string `json:"title"`
-		Text    string `json:"text"`
-		Version string `json:"version"`
+		Title       string `json:"title"`
+		Text        string `json:"text"`
+		Version     string `json:"version"`
+		Width       int    `json:"width"`
+		ScrollWidth int    `json:"scrollWidth"`
 	}](pageJS))
 	if err != nil {
 		return r, fmt.Errorf("%s: read page: %w", url, err)
 	}
 	r.Charts, r.Title, r.Text, r.EChartsVersion = charts, pg.Title, pg.Text, pg.Version
+	if width > 0 {
+		r.Width, r.ScrollWidth = pg.Width, pg.ScrollWidth
+	}
 	mu.Lock()
 	r.Console, r.FailedRequests = console, failed
 	mu.Unlock()

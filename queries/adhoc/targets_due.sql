@@ -1,8 +1,9 @@
 -- id: targets_due
 -- name: 年度到期目标及完成情况
 -- params: year:UInt16
--- description: 期限在该年度内或属于该年度考核的目标，附已建指标的全区年度值与是否达标；
+-- description: 期限在该年度内或属于该年度考核的目标，附已建指标的全区年度值与是否达标（最近一次完整计算）；
 --   尚无指标或无数据的显示“无数据”，里程碑和趋势类目标显示“—”。“阈值为解读”为 1 的目标值由本项目设定（方案原文无具体数值）。
+--   一个目标由多个指标度量时各占一行。
 SELECT
     target_id AS "目标编号",
     section AS "章节",
@@ -24,9 +25,14 @@ FROM ref_target
 ANY LEFT JOIN
 (
     -- toNullable: a target without a value gets NULL from the LEFT JOIN, not 0
-    SELECT metric_id, toNullable(round(value, 1)) AS actual
-    FROM ads_metric_value
-    WHERE period_type = 'year' AND dim_type = 'district' AND toYear(period_start) = @year
-) USING metric_id
+    SELECT target_id, metric_id, actual
+    FROM (SELECT target_id, metric_id FROM metric_target)
+    ANY LEFT JOIN
+    (
+        SELECT metric_id, toNullable(round(value, 1)) AS actual
+        FROM metric_value
+        WHERE period_type = 'year' AND dim_type = 'district' AND toYear(period_start) = @year
+    ) USING metric_id
+) USING target_id
 WHERE toYear(deadline) = @year OR period_year = @year
 ORDER BY deadline, target_id

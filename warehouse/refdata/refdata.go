@@ -66,15 +66,15 @@ type Alias struct {
 
 // Target is one row of targets.csv (ref_target): one target of the plan.
 type Target struct {
-	ID, Section                       string
-	SeedLine                          int
-	Kind, Quote, MetricID, Comparator string
-	Threshold                         *float64
-	ThresholdAssumed                  bool // the number is our reading, not written in the seed
-	Unit                              string
-	Deadline                          string // YYYY-MM-DD or ""
-	PeriodYear                        int    // 0 if none
-	PeriodType, Assumption            string
+	ID, Section             string
+	SeedLine                int
+	Kind, Quote, Comparator string
+	Threshold               *float64
+	ThresholdAssumed        bool // the number is our reading, not written in the seed
+	Unit                    string
+	Deadline                string // YYYY-MM-DD or ""
+	PeriodYear              int    // 0 if none
+	PeriodType, Assumption  string
 }
 
 // Cohort is one row of training_cohorts.csv (ref_training_cohort).
@@ -149,6 +149,7 @@ type all struct {
 	aliases     []Alias
 	targets     []Target
 	cohorts     []Cohort
+	parameters  []Parameter
 }
 
 var (
@@ -257,7 +258,39 @@ func parseAll() (all, error) {
 	if d.cohorts, err = parseCohorts(); err != nil {
 		return d, err
 	}
+	if d.parameters, err = parseParameters(); err != nil {
+		return d, err
+	}
 	return d, nil
+}
+
+// Parameter is one row of parameters.csv (ref_parameter): a number a metric definition needs
+// besides the targets' thresholds, such as the 零处罚 minimum of inspections.
+type Parameter struct {
+	Name     string
+	Value    float64
+	Unit     string
+	TargetID string
+	Note     string
+}
+
+// Parameters returns parameters.csv in file order.
+func Parameters() []Parameter { return slices.Clone(parsed().parameters) }
+
+func parseParameters() ([]Parameter, error) {
+	t, err := readTable("parameters.csv", "name", "value", "unit", "target_id", "note")
+	if err != nil {
+		return nil, err
+	}
+	var out []Parameter
+	for i, r := range t.rows {
+		v, err := strconv.ParseFloat(r[1], 64)
+		if err != nil {
+			return nil, t.cellErr(i, "value", err)
+		}
+		out = append(out, Parameter{Name: r[0], Value: v, Unit: r[2], TargetID: r[3], Note: r[4]})
+	}
+	return out, nil
 }
 
 func parseTowns() ([]Town, error) {
@@ -361,7 +394,7 @@ func parseAliases() ([]Alias, error) {
 }
 
 func parseTargets() ([]Target, error) {
-	t, err := readTable("targets.csv", "target_id", "section", "seed_line", "kind", "quote", "metric_id",
+	t, err := readTable("targets.csv", "target_id", "section", "seed_line", "kind", "quote",
 		"comparator", "threshold", "threshold_assumed", "unit", "deadline", "period_year", "period_type", "assumption")
 	if err != nil {
 		return nil, err
@@ -373,21 +406,21 @@ func parseTargets() ([]Target, error) {
 			return nil, err
 		}
 		var thr *float64
-		if r[7] != "" {
-			f, err := strconv.ParseFloat(r[7], 64)
+		if r[6] != "" {
+			f, err := strconv.ParseFloat(r[6], 64)
 			if err != nil {
 				return nil, t.cellErr(i, "threshold", err)
 			}
 			thr = &f
 		}
-		py, err := t.atoi(i, "period_year", r[11], true)
+		py, err := t.atoi(i, "period_year", r[10], true)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, Target{
-			ID: r[0], Section: r[1], SeedLine: line, Kind: r[3], Quote: r[4], MetricID: r[5],
-			Comparator: r[6], Threshold: thr, ThresholdAssumed: r[8] == "1", Unit: r[9], Deadline: r[10], PeriodYear: py,
-			PeriodType: r[12], Assumption: r[13],
+			ID: r[0], Section: r[1], SeedLine: line, Kind: r[3], Quote: r[4],
+			Comparator: r[5], Threshold: thr, ThresholdAssumed: r[7] == "1", Unit: r[8], Deadline: r[9], PeriodYear: py,
+			PeriodType: r[11], Assumption: r[12],
 		})
 	}
 	return out, nil

@@ -107,45 +107,44 @@ func TestTargetValues(t *testing.T) {
 	cases := []struct {
 		id, section string
 		line        int
-		kind        string
-		metric, cmp string
+		kind, cmp   string
 		thr         *float64
 		unit        string
 		deadline    string
 		year        int
 		ptype       string
 	}{
-		{"T01", "§一（二）", 4, "M", "major_accidents", "=", f(0), "count", "", 0, "yearly"},
-		{"T03", "§一（二）", 8, "M", "major_hazard_legacy_clearance", "=", f(0), "count", "2024-12-31", 0, "by_date"},
-		{"T06", "item 1", 12, "M", "", ">=", f(100), "%", "2024-12-31", 2024, "calendar_year"},
-		{"T07", "item 1", 12, "M", "", ">=", f(100), "%", "2025-12-31", 2025, "calendar_year"},
-		{"T08", "item 1", 12, "M", "", ">=", f(100), "%", "2026-12-31", 2026, "calendar_year"},
-		{"T12", "item 2", 14, "M", "", ">=", f(100), "%", "", 0, "ongoing"},
-		{"T18", "item 4", 17, "L", "", "done", nil, "", "2024-12-31", 0, "by_date"},
-		{"T23", "item 6", 19, "M+L", "", ">=", f(6), "count", "2024-12-31", 0, "by_date"},
-		{"T34", "item 9", 23, "M", "", ">=", f(100), "%", "2024-12-31", 0, "by_date"},
-		{"T40", "item 10", 24, "M", "", "=", f(0), "count", "2024-12-31", 0, "by_date"},
-		{"T41", "item 10", 24, "M", "", ">=", f(5), "km", "2024-12-31", 0, "by_date"},
-		{"T42", "item 10", 24, "M", "", "=", f(0), "count", "2025-06-30", 0, "by_date"},
-		{"T45", "item 10", 25, "M+L", "", ">=", f(4), "mines", "2024-12-31", 0, "by_date"},
-		{"T46", "item 10", 25, "M", "mine_intelligent_output_share", ">=", f(90), "%", "2025-12-31", 2025, "calendar_year"},
-		{"T47", "item 10", 25, "M", "mine_underground_headcount_reduction", ">=", f(9), "%", "2025-12-31", 0, "by_date"},
-		{"T53", "item 11", 26, "L", "", "done", nil, "", "2025-06-30", 0, "by_date"},
-		{"T54", "item 11", 26, "M", "", ">=", f(95), "%", "2025-12-31", 0, "by_date"},
-		{"T58", "item 11", 26, "M", "", ">=", f(95), "%", "2026-06-30", 0, "by_date"},
-		{"T66", "item 13", 32, "M", "", ">=", f(100), "%", "2024-10-31", 0, "by_date"},
-		{"T67", "item 13", 32, "M", "", ">=", f(60), "%", "2024-12-31", 0, "by_date"},
-		{"T70", "item 14", 33, "M", "sibu_drill_share", ">=", f(40), "%", "2024-12-31", 2024, "calendar_year"},
-		{"T71", "item 14", 33, "M", "sibu_drill_share", ">=", f(50), "%", "2025-12-31", 2025, "calendar_year"},
-		{"T72", "item 14", 33, "M", "sibu_drill_share", ">=", f(90), "%", "2026-12-31", 2026, "calendar_year"},
-		{"T74", "item 15", 35, "M", "", ">=", f(4), "mines", "2024-12-31", 2024, "calendar_year"},
-		{"T78", "item 16", 37, "M", "dept_zero_penalty", "=", f(0), "count", "", 0, "monthly"},
-		{"T90", "item 19", 40, "M", "", "", nil, "%", "2026-12-31", 0, "by_date"},
-		{"T99", "item 22", 44, "L", "", "", nil, "", "", 0, "yearly"},
-		{"T100", "§三", 46, "L", "", "done", nil, "", "", 0, "yearly"},
-		{"T101", "item 23", 47, "M", "", ">=", f(100), "%", "2024-12-31", 0, "by_date"},
-		{"T111", "四（一）", 53, "L", "", "done", nil, "", "", 0, "yearly"},
-		{"T119", "四（五）", 57, "M", "", "", nil, "", "", 0, "yearly"},
+		{"T01", "§一（二）", 4, "M", "=", f(0), "count", "", 0, "yearly"},
+		{"T03", "§一（二）", 8, "M", "=", f(0), "count", "2024-12-31", 0, "by_date"},
+		{"T06", "item 1", 12, "M", ">=", f(100), "%", "2024-12-31", 2024, "calendar_year"},
+		{"T07", "item 1", 12, "M", ">=", f(100), "%", "2025-12-31", 2025, "calendar_year"},
+		{"T08", "item 1", 12, "M", ">=", f(100), "%", "2026-12-31", 2026, "calendar_year"},
+		{"T12", "item 2", 14, "M", ">=", f(100), "%", "", 0, "ongoing"},
+		{"T18", "item 4", 17, "L", "done", nil, "", "2024-12-31", 0, "by_date"},
+		{"T23", "item 6", 19, "M+L", ">=", f(6), "count", "2024-12-31", 0, "by_date"},
+		{"T34", "item 9", 23, "M", ">=", f(100), "%", "2024-12-31", 0, "by_date"},
+		{"T40", "item 10", 24, "M", "=", f(0), "count", "2024-12-31", 0, "by_date"},
+		{"T41", "item 10", 24, "M", ">=", f(5), "km", "2024-12-31", 0, "by_date"},
+		{"T42", "item 10", 24, "M", "=", f(0), "count", "2025-06-30", 0, "by_date"},
+		{"T45", "item 10", 25, "M+L", ">=", f(4), "mines", "2024-12-31", 0, "by_date"},
+		{"T46", "item 10", 25, "M", ">=", f(90), "%", "2025-12-31", 2025, "calendar_year"},
+		{"T47", "item 10", 25, "M", ">=", f(9), "%", "2025-12-31", 0, "by_date"},
+		{"T53", "item 11", 26, "L", "done", nil, "", "2025-06-30", 0, "by_date"},
+		{"T54", "item 11", 26, "M", ">=", f(95), "%", "2025-12-31", 0, "by_date"},
+		{"T58", "item 11", 26, "M", ">=", f(95), "%", "2026-06-30", 0, "by_date"},
+		{"T66", "item 13", 32, "M", ">=", f(100), "%", "2024-10-31", 0, "by_date"},
+		{"T67", "item 13", 32, "M", ">=", f(60), "%", "2024-12-31", 0, "by_date"},
+		{"T70", "item 14", 33, "M", ">=", f(40), "%", "2024-12-31", 2024, "calendar_year"},
+		{"T71", "item 14", 33, "M", ">=", f(50), "%", "2025-12-31", 2025, "calendar_year"},
+		{"T72", "item 14", 33, "M", ">=", f(90), "%", "2026-12-31", 2026, "calendar_year"},
+		{"T74", "item 15", 35, "M", ">=", f(4), "mines", "2024-12-31", 2024, "calendar_year"},
+		{"T78", "item 16", 37, "M", "=", f(0), "count", "", 0, "monthly"},
+		{"T90", "item 19", 40, "M", "", nil, "%", "2026-12-31", 0, "by_date"},
+		{"T99", "item 22", 44, "L", "", nil, "", "", 0, "yearly"},
+		{"T100", "§三", 46, "L", "done", nil, "", "", 0, "yearly"},
+		{"T101", "item 23", 47, "M", ">=", f(100), "%", "2024-12-31", 0, "by_date"},
+		{"T111", "四（一）", 53, "L", "done", nil, "", "", 0, "yearly"},
+		{"T119", "四（五）", 57, "M", "", nil, "", "", 0, "yearly"},
 	}
 	for _, c := range cases {
 		tg, ok := byID[c.id]
@@ -153,37 +152,12 @@ func TestTargetValues(t *testing.T) {
 			t.Errorf("%s missing", c.id)
 			continue
 		}
-		got := fmt.Sprintf("%s|%d|%s|%s|%s|%s|%s|%s|%d|%s", tg.Section, tg.SeedLine, tg.Kind, tg.MetricID,
+		got := fmt.Sprintf("%s|%d|%s|%s|%s|%s|%s|%d|%s", tg.Section, tg.SeedLine, tg.Kind,
 			tg.Comparator, fmtThr(tg.Threshold), tg.Unit, tg.Deadline, tg.PeriodYear, tg.PeriodType)
-		want := fmt.Sprintf("%s|%d|%s|%s|%s|%s|%s|%s|%d|%s", c.section, c.line, c.kind, c.metric,
+		want := fmt.Sprintf("%s|%d|%s|%s|%s|%s|%s|%d|%s", c.section, c.line, c.kind,
 			c.cmp, fmtThr(c.thr), c.unit, c.deadline, c.year, c.ptype)
 		if got != want {
 			t.Errorf("%s:\n got %s\nwant %s", c.id, got, want)
-		}
-	}
-
-	// T70–T72 are the only targets of the 四不 drill metric, and the other
-	// metric ids are used exactly once.
-	metricTargets := map[string][]string{}
-	for _, tg := range Targets() {
-		if tg.MetricID != "" {
-			metricTargets[tg.MetricID] = append(metricTargets[tg.MetricID], tg.ID)
-		}
-	}
-	wantMetrics := map[string]string{
-		"sibu_drill_share":                     "T70,T71,T72",
-		"major_hazard_legacy_clearance":        "T03",
-		"mine_intelligent_output_share":        "T46",
-		"mine_underground_headcount_reduction": "T47",
-		"dept_zero_penalty":                    "T78",
-		"major_accidents":                      "T01",
-	}
-	if len(metricTargets) != len(wantMetrics) {
-		t.Errorf("metric ids in use: %v", metricTargets)
-	}
-	for m, ids := range wantMetrics {
-		if got := strings.Join(metricTargets[m], ","); got != ids {
-			t.Errorf("metric %s measures %s, want %s", m, got, ids)
 		}
 	}
 

@@ -1,0 +1,233 @@
+package queries
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Columns of every expanded metric query, in order; ads_metric_value stores them as they are.
+const resultColumns = "period_type, period_start, period_end, partial, dim_type, dim_code, numerator, denominator, value"
+
+// paramRef is {param:name} in a metric's SQL: a number of warehouse/refdata/parameters.csv.
+var paramRef = regexp.MustCompile(`\{param:([a-z0-9_]+)\}`)
+
+// rowsRef is {rows:name} in a metric's SQL: the row set queries/rows/<name>.sql, shared by the
+// metrics that cut the same facts (every hazard metric reads the same hazard rows).
+var rowsRef = regexp.MustCompile(`\{rows:([a-z0-9_]+)\}`)
+
+//go:embed rows/*.sql
+var rowFiles embed.FS
+
+// rowSets reads queries/rows: name → the SELECT, comment lines dropped.
+func rowSets() map[string]string {
+	out := map[string]string{}
+	entries, _ := fs.ReadDir(rowFiles, "rows")
+	for _, e := range entries {
+		body, _ := rowFiles.ReadFile("rows/" + e.Name())
+		var lines []string
+		for _, l := range strings.Split(string(body), "\n") {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+				lines = append(lines, l)
+			}
+		}
+		out[strings.TrimSuffix(e.Name(), ".sql")] = strings.Join(lines, "\n")
+	}
+	return out
+}
+
+// SQL is the query that computes every row of the metric as of the day: one row per period of
+// each grain and per unit of each dimension. It is written for ClickHouse 18.16 as much as for
+// current releases: no GROUPING SETS, so the grains and dimensions are expanded with arrayJoin
+// over the source rows, in one scan.
+//
+// Flow metrics count dated events (the source's date column, a Date) in the period they fall
+// in, up to the as-of day. Stock metrics evaluate every source row at each period end of a spine
+// (month ends and year ends from From to the as-of day; the period holding the as-of day ends
+// on it), with that day in the column period_end for the measures to compare against.
+func (s Spec) SQL(asOf time.Time) string {
+	day := dateLit(asOf)
+	source := expandMacros(s.Source, day)
+	dims := s.Dimensions
+	if s.Rollup != nil {
+		dims = dims[1:] // the district row comes from the rollup instead
+	}
+	var rows string
+	switch s.Kind {
+	case "stock":
+		rows = fmt.Sprintf(`SELECT *, arrayJoin(%s) AS _g, arrayJoin(%s) AS _d,
+		_g.1 AS period_type, _g.2 AS period_end, _g.3 AS partial,
+		if(_g.1 = 'month', toStartOfMonth(_g.2), toStartOfYear(_g.2)) AS period_start,
+		_d.1 AS dim_type, _d.2 AS dim_code
+	FROM (%s)`, spine(s.Grains, s.FromDate(), asOf), dimArray(dims), source)
+	default:
+		from := ""
+		if f := s.FromDate(); !f.IsZero() {
+			from = " AND date >= " + dateLit(f)
+		}
+		rows = fmt.Sprintf(`SELECT *, arrayJoin(%s) AS _g, arrayJoin(%s) AS _d,
+		_g.1 AS period_type, _g.2 AS period_start,
+		if(_g.1 = 'month', addDays(addMonths(_g.2, 1), -1), addDays(addYears(_g.2, 1), -1)) AS _end,
+		least(_end, %s) AS period_end, toUInt8(_end > %s) AS partial,
+		_d.1 AS dim_type, _d.2 AS dim_code
+	FROM (%s)
+	WHERE date <= %s%s`, grainArray(s.Grains), dimArray(dims), day, day, source, day, from)
+	}
+	keys := "period_type, period_start, period_end, partial, dim_type, dim_code"
+	main := aggregate(fmt.Sprintf("(\n%s\n) WHERE dim_type = 'district' OR dim_code != ''", rows), keys,
+		expandMacros(s.Numerator, day), expandMacros(s.Denominator, day), expandMacros(s.ValueExpr(), day), keys)
+	if s.Rollup == nil {
+		return main
+	}
+	r := s.Rollup
+	rv := r.Value
+	if rv == "" {
+		rv = "numerator"
+	}
+	// The unit rows are filtered in a subquery of their own: the rollup's select list renames
+	// dim_type, and ClickHouse lets select aliases shadow columns in WHERE.
+	rollup := aggregate(fmt.Sprintf("(SELECT * FROM (%s) WHERE dim_type = '%s')", main, r.From),
+		"period_type, period_start, period_end, partial, 'district' AS dim_type, '' AS dim_code",
+		r.Numerator, r.Denominator, rv, "period_type, period_start, period_end, partial")
+	return fmt.Sprintf("SELECT %s FROM (%s)\nUNION ALL\nSELECT %s FROM (%s)", resultColumns, main, resultColumns, rollup)
+}
+
+// aggregate groups rows and computes the measures in two levels with private aliases, so that
+// a column named like an output column (value in sensor readings, numerator in a rollup) never
+// meets an alias of the same name: ClickHouse would substitute the alias into the aggregate.
+func aggregate(from, keys, num, den, value, groupBy string) string {
+	if den == "" {
+		den = "0"
+	}
+	return fmt.Sprintf(`SELECT %s, _num AS numerator, _den AS denominator, toFloat64(%s) AS value FROM (
+	SELECT %s, toFloat64(%s) AS _num, toFloat64(%s) AS _den
+	FROM %s
+	GROUP BY %s
+)`, outerKeys(keys), value, keys, num, den, from, groupBy)
+}
+
+// outerKeys turns a select list with aliases ("'district' AS dim_type") into the bare names.
+func outerKeys(keys string) string {
+	parts := strings.Split(keys, ",")
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if _, alias, ok := strings.Cut(p, " AS "); ok {
+			p = alias
+		}
+		parts[i] = p
+	}
+	return strings.Join(parts, ", ")
+}
+
+func expandMacros(sql, day string) string {
+	rows := rowSets()
+	sql = rowsRef.ReplaceAllStringFunc(sql, func(m string) string {
+		return "(\n" + rows[rowsRef.FindStringSubmatch(m)[1]] + "\n)"
+	})
+	sql = strings.ReplaceAll(sql, "{as_of}", day)
+	return paramRef.ReplaceAllString(sql, "(SELECT any(value) FROM ref_parameter WHERE name = '$1')")
+}
+
+// ExpandedSource is the metric's source with its row sets written out, as the server runs it.
+func (s Spec) ExpandedSource() string { return expandMacros(s.Source, "{as_of}") }
+
+func dateLit(t time.Time) string { return "toDate('" + t.Format(time.DateOnly) + "')" }
+
+func grainArray(gs []string) string {
+	var parts []string
+	for _, g := range gs {
+		switch g {
+		case "month":
+			parts = append(parts, "('month', toStartOfMonth(date))")
+		case "year":
+			parts = append(parts, "('year', toStartOfYear(date))")
+		}
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+func dimArray(ds []string) string {
+	var parts []string
+	for _, id := range ds {
+		d, _ := DimensionByID(id)
+		if d.Column == "" {
+			parts = append(parts, "('district', '')")
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("('%s', CAST(%s AS String))", d.ID, d.Column))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// defaultFrom is where a stock metric's spine starts when the spec does not say: the campaign's
+// baseline, the last month end before it starts.
+var defaultFrom = time.Date(2023, 12, 1, 0, 0, 0, 0, time.UTC)
+
+// spine lists the period ends a stock metric is evaluated at, as (grain, day, partial) tuples.
+func spine(gs []string, from, asOf time.Time) string {
+	if from.IsZero() {
+		from = defaultFrom
+	}
+	var parts []string
+	for _, p := range Periods(gs, from, asOf) {
+		parts = append(parts, fmt.Sprintf("('%s', %s, toUInt8(%d))", p.Grain, dateLit(p.End), b2i(p.Partial)))
+	}
+	if len(parts) == 0 {
+		// No period yet: an empty typed array keeps the query valid and yields no rows.
+		return "arrayFilter(x -> 0, [('month', toDate('1970-01-01'), toUInt8(0))])"
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Period is one month or year, cut at the as-of day when it holds it.
+type Period struct {
+	Grain   string
+	Start   time.Time
+	End     time.Time // the last day, or the as-of day for the period that holds it
+	Partial bool
+}
+
+// Periods lists the months and years of the grains from the period holding from to the one
+// holding asOf.
+func Periods(gs []string, from, asOf time.Time) []Period {
+	var out []Period
+	for _, g := range gs {
+		start := PeriodStart(g, from)
+		for !start.After(asOf) {
+			next := nextPeriod(g, start)
+			end := next.AddDate(0, 0, -1)
+			p := Period{Grain: g, Start: start, End: end}
+			if end.After(asOf) {
+				p.End, p.Partial = asOf, true
+			}
+			out = append(out, p)
+			start = next
+		}
+	}
+	return out
+}
+
+// PeriodStart is the first day of the month or year holding t.
+func PeriodStart(grain string, t time.Time) time.Time {
+	if grain == "year" {
+		return time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+func nextPeriod(grain string, start time.Time) time.Time {
+	if grain == "year" {
+		return start.AddDate(1, 0, 0)
+	}
+	return start.AddDate(0, 1, 0)
+}
