@@ -107,6 +107,7 @@ func noSecret(t *testing.T, landing string, db *warehouse.DB) {
 // A symlink whose target lies inside the drop folder is followed: a town's folder may link to
 // a shared one. Its rows are named by the link's path.
 func TestDropFolderFollowsSymlinksInside(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := warehousetest.New(t)
 	dir := regDrop(t)
@@ -147,6 +148,7 @@ func TestDropFolderFollowsSymlinksInside(t *testing.T) {
 // something. Before: "../" read outside, and a missing folder or a pattern matching nothing
 // gave "0 rows, ok".
 func TestDropFolderPatterns(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := warehousetest.New(t)
 	base := t.TempDir()

@@ -48,6 +48,7 @@ func count(t *testing.T, db *warehouse.DB, query string, args ...any) uint64 {
 // the setting was fixed the file was skipped for good (0 drills). Now the run fails naming the
 // file and the setting, records nothing of the file, and the fixed run loads its 2 drills.
 func TestWrongEncodingLeavesFileUnloaded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := warehousetest.New(t)
 	dir := regDrop(t)
@@ -83,6 +84,7 @@ func TestWrongEncodingLeavesFileUnloaded(t *testing.T) {
 // The same for a header that fits no dataset column set: the sheet setting pointed at the
 // workbook's notes. Fixed, the file loads; nothing was half-inserted before.
 func TestWrongSheetLeavesFileUnloaded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := warehousetest.New(t)
 	dir := regDrop(t)
@@ -110,6 +112,7 @@ func TestWrongSheetLeavesFileUnloaded(t *testing.T) {
 // --reload loads a file again whose content was loaded before: here under the wrong (but
 // readable) sheet, which the file ledger would otherwise keep skipping.
 func TestReloadForcesLoadedFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := warehousetest.New(t)
 	dir := regDrop(t)
@@ -172,6 +175,7 @@ func TestReloadForcesLoadedFiles(t *testing.T) {
 // time quadratic in the rows after the quote). Now row 4 alone is quarantined, with its field,
 // reason and raw text, and the 19,999 others load.
 func TestStrayQuoteQuarantinesOneRow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := warehousetest.New(t)
 	dir := regDrop(t)
@@ -212,6 +216,7 @@ func TestStrayQuoteQuarantinesOneRow(t *testing.T) {
 // A truncated re-drop: the row of drill B-1 with 部门核实 cut off and 参演人数 cut from 26 to 2.
 // It used to load and overwrite 26 with 2; now it is refused and 26 stands.
 func TestShortRowIsRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := warehousetest.New(t)
 	dir := regDrop(t)
@@ -254,6 +259,7 @@ func TestShortRowIsRefused(t *testing.T) {
 // CSV files exported with a trailing comma on the header row have an empty last header cell;
 // rows without that empty field are whole, not short.
 func TestShortRowIgnoresEmptyTrailingHeaderCells(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := warehousetest.New(t)
 	dir := regDrop(t)
