@@ -77,7 +77,7 @@ func (c *Connector) Next(ctx context.Context) (*source.Batch, error) {
 	c.files = c.files[1:]
 	ext := strings.ToLower(filepath.Ext(f.rel))
 	text := ext == ".csv" || ext == ".txt"
-	sum, err := scanFile(f.real, text)
+	sum, err := scanFile(ctx, f.real, text)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.rel, err)
 	}
@@ -133,8 +133,9 @@ type fileSum struct {
 }
 
 // scanFile hashes a file and, for text, checks it is UTF-8 all through. The whole file is
-// checked, not a sample: a GBK file may well begin with 64 KiB of digits and commas.
-func scanFile(path string, text bool) (fileSum, error) {
+// checked, not a sample: a GBK file may well begin with 64 KiB of digits and commas. A
+// cancelled run (SIGTERM) stops it between reads, however large the file.
+func scanFile(ctx context.Context, path string, text bool) (fileSum, error) {
 	f, err := openRegular(path)
 	if err != nil {
 		return fileSum{}, err
@@ -145,6 +146,9 @@ func scanFile(path string, text bool) (fileSum, error) {
 	buf := make([]byte, 256<<10)
 	keep := 0 // bytes of a character cut at the end of the last read, moved to buf's start
 	for {
+		if err := ctx.Err(); err != nil {
+			return fileSum{}, err
+		}
 		n, err := f.Read(buf[keep:])
 		h.Write(buf[keep : keep+n])
 		s.size += int64(n)
@@ -368,7 +372,7 @@ func FirstRow(dir, rel string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
-	sum, err := scanFile(real, true)
+	sum, err := scanFile(context.Background(), real, true)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -54,7 +55,7 @@ func TestScanFileUTF8AcrossReads(t *testing.T) {
 	good := b.String()
 	path := filepath.Join(t.TempDir(), "a.csv")
 	must(t, os.WriteFile(path, []byte(good), 0o644))
-	if s, err := scanFile(path, true); err != nil || s.badUTF8 != -1 || s.size != int64(len(good)) {
+	if s, err := scanFile(context.Background(), path, true); err != nil || s.badUTF8 != -1 || s.size != int64(len(good)) {
 		t.Fatalf("valid file: %+v, %v", s, err)
 	}
 	// A GBK pair after the first character of line 15,000 (past two reads): offset
@@ -62,7 +63,7 @@ func TestScanFileUTF8AcrossReads(t *testing.T) {
 	off := 14_999*len(text) + 3
 	bad := good[:off] + "\xd6\xd0" + good[off:]
 	must(t, os.WriteFile(path, []byte(bad), 0o644))
-	if s, err := scanFile(path, true); err != nil || s.badUTF8 != 659_959 || s.badUTF8Row != 15_000 {
+	if s, err := scanFile(context.Background(), path, true); err != nil || s.badUTF8 != 659_959 || s.badUTF8Row != 15_000 {
 		t.Fatalf("bad byte: %+v, %v; want offset 659959 on line 15000", s, err)
 	}
 }
