@@ -93,7 +93,7 @@ func TestSamplePipeline(t *testing.T) {
 	}
 	after := counts(t, db)
 	for table, n := range before {
-		if table != "etl_runs" && !strings.HasPrefix(table, "ads_metric_") && after[table] != n {
+		if table != "etl_runs" && !strings.HasPrefix(table, "ads_") && after[table] != n {
 			t.Errorf("%s: %d rows after the first demo, %d after the second", table, n, after[table])
 		}
 	}

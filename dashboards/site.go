@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"safetydw/dashboards/sitedir"
 	"safetydw/queries"
 	"safetydw/warehouse"
 )
@@ -72,30 +73,26 @@ func Build(ctx context.Context, db *warehouse.DB, outDir string, o Options) (wri
 	return writeSite(outDir, files)
 }
 
-// writeSite writes the files into a sibling folder and swaps it in.
+// writeSite writes the files through sitedir: into a sibling folder swapped in when complete,
+// and only over a site it built (never over a file or a folder of the user's).
 func writeSite(outDir string, files map[string][]byte) ([]string, error) {
-	tmp := outDir + ".building"
-	if err := os.RemoveAll(tmp); err != nil {
-		return nil, err
-	}
 	var names []string
-	for _, name := range sortedKeys(files) {
-		path := filepath.Join(tmp, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, err
+	err := sitedir.Replace(outDir, func(tmp string) error {
+		for _, name := range sortedKeys(files) {
+			path := filepath.Join(tmp, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(path, files[name], 0o644); err != nil {
+				return err
+			}
+			if strings.HasSuffix(name, ".html") {
+				names = append(names, name)
+			}
 		}
-		if err := os.WriteFile(path, files[name], 0o644); err != nil {
-			os.RemoveAll(tmp)
-			return nil, err
-		}
-		if strings.HasSuffix(name, ".html") {
-			names = append(names, name)
-		}
-	}
-	if err := os.RemoveAll(outDir); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp, outDir); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return names, nil

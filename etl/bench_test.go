@@ -65,8 +65,12 @@ func benchSensorLoad(b *testing.B, bin string, rows int, archive bool) {
 		b.Fatal(err)
 	}
 	defer in.Close()
-	client := exec.Command("clickhouse-client", "--host", host(db), "--port", port(db), "--database", db.Database,
-		"--query", "INSERT INTO fact_sensor_reading_ref (point_id, ts, value, quality, _version) FORMAT TSV")
+	clientArgs := []string{"--host", host(db), "--port", port(db), "--database", db.Database,
+		"--query", "INSERT INTO fact_sensor_reading_ref (point_id, ts, value, quality, _version) FORMAT TSV"}
+	if pw := warehouse.ConfigFromEnv().Password; pw != "" { // the local server's admin password
+		clientArgs = append(clientArgs, "--password", pw)
+	}
+	client := exec.Command("clickhouse-client", clientArgs...)
 	client.Stdin = in
 	refSecs, _ := timed(b, client)
 

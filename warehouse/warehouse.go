@@ -4,6 +4,7 @@ package warehouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -13,8 +14,9 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
-// LocalAddr is where warehouse/clickhouse/server.sh starts the project's own server.
-const LocalAddr = "127.0.0.1:19000"
+// LocalAddr is where warehouse/clickhouse/server.sh starts the project's own server when
+// nothing names another port (FindLocal().Addr() is where it actually runs).
+const LocalAddr = "127.0.0.1:" + DefaultLocalPort
 
 // Config says which server and database to use.
 type Config struct {
@@ -27,22 +29,30 @@ type Config struct {
 }
 
 // ConfigFromEnv reads CLICKHOUSE_ADDR, CLICKHOUSE_DB, CLICKHOUSE_USER and CLICKHOUSE_PASSWORD.
-// Without CLICKHOUSE_ADDR it points at the project-local server.
+// Without CLICKHOUSE_ADDR it points at the project-local server, on the port server.sh uses
+// (CH_TCP_PORT, else the one it last started on; see local.go). The default user's password
+// is CLICKHOUSE_PASSWORD when set (even empty), else the local server's generated one — sent
+// only to the local server.
 func ConfigFromEnv() Config {
+	local := FindLocal()
 	c := Config{
 		Addr:     os.Getenv("CLICKHOUSE_ADDR"),
 		Database: os.Getenv("CLICKHOUSE_DB"),
 		User:     os.Getenv("CLICKHOUSE_USER"),
-		Password: os.Getenv("CLICKHOUSE_PASSWORD"),
 	}
 	if c.Addr == "" {
-		c.Addr = LocalAddr
+		c.Addr = local.Addr()
 	}
 	if c.Database == "" {
 		c.Database = "safetydw"
 	}
 	if c.User == "" {
 		c.User = "default"
+	}
+	if p, ok := os.LookupEnv("CLICKHOUSE_PASSWORD"); ok {
+		c.Password = p
+	} else if c.User == "default" && local.Serves(c.Addr) {
+		c.Password = local.Password()
 	}
 	return c
 }
@@ -88,8 +98,13 @@ func connect(ctx context.Context, c Config, database string) (driver.Conn, error
 		err = conn.Ping(ctx)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach ClickHouse at %s as %s (无法连接 ClickHouse): %w\n"+
-			"  start the local server with `make clickhouse`, or set CLICKHOUSE_ADDR", c.Addr, c.User, err)
+		hint := "start the local server with `make clickhouse`, or set CLICKHOUSE_ADDR"
+		var ex *clickhouse.Exception
+		if errors.As(err, &ex) && (ex.Code == 193 || ex.Code == 516) && c.User == "default" {
+			hint = "the local server's admin password is in var/clickhouse/" + PasswordFile +
+				" (written by `make clickhouse`); for another server set CLICKHOUSE_PASSWORD (管理员密码)"
+		}
+		return nil, fmt.Errorf("cannot reach ClickHouse at %s as %s (无法连接 ClickHouse): %w\n  %s", c.Addr, c.User, err, hint)
 	}
 	return conn, nil
 }

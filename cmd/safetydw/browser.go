@@ -15,6 +15,7 @@ import (
 func screenshotCmd() *cobra.Command {
 	var page, png string
 	var width int
+	var force bool
 	c := &cobra.Command{
 		Use:   "screenshot",
 		Short: "已生成看板页面的整页截图 (full-page PNG of a built page, opened offline)",
@@ -23,6 +24,9 @@ func screenshotCmd() *cobra.Command {
 			path := filepath.Join(flags.out, page)
 			if _, err := os.Stat(path); err != nil {
 				return fmt.Errorf("%w\n  build the site first: safetydw dashboards build --out %s (请先生成看板)", err, flags.out)
+			}
+			if err := checkNewFile(png, "--png", force); err != nil { // before the browser starts
+				return err
 			}
 			u, err := browser.FileURL(path)
 			if err != nil {
@@ -33,7 +37,16 @@ func screenshotCmd() *cobra.Command {
 				return err
 			}
 			defer b.Close()
-			if err := b.Screenshot(cmd.Context(), u, png, width); err != nil {
+			// Into a temporary file beside --png, published only when the shot is complete.
+			tmp, err := tempBeside(png)
+			if err != nil {
+				return err
+			}
+			if err := b.Screenshot(cmd.Context(), u, tmp, width); err != nil {
+				os.Remove(tmp)
+				return err
+			}
+			if err := publish(tmp, png, "--png", force); err != nil {
 				return err
 			}
 			fmt.Println(png)
@@ -43,6 +56,7 @@ func screenshotCmd() *cobra.Command {
 	c.Flags().StringVar(&page, "page", "index.html", "page file inside --out (页面文件)")
 	c.Flags().StringVar(&png, "png", "", "PNG file to write (截图文件)")
 	c.Flags().IntVar(&width, "width", 1280, "viewport width in CSS pixels (宽度)")
+	c.Flags().BoolVar(&force, "force", false, "overwrite an existing --png file (覆盖已有文件)")
 	_ = c.MarkFlagRequired("png")
 	return c
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"safetydw/etl/dataset"
 	"safetydw/etl/files"
 	"safetydw/etl/source"
+	"safetydw/queries/export"
 )
 
 func etlCmd() *cobra.Command {
@@ -55,27 +57,38 @@ func runCmd() *cobra.Command {
 // steward can correct them and drop the corrected file back into the drop folder (a new
 // file by content, so it loads; the refused rows stay listed as history).
 func quarantineCmd() *cobra.Command {
-	var source, export string
+	var source, exportDir string
+	var bom, force bool
 	c := step("quarantine", "列出被隔离的记录，可导出修正 (list quarantined rows; --export writes them for correction)", func(p *cron.Pipeline, ctx context.Context) error {
 		rows, err := quarantined(ctx, p, source)
 		if err != nil {
 			return err
 		}
-		if export != "" {
-			return exportQuarantine(rows, p.DropDir, export)
+		if exportDir != "" {
+			return exportQuarantine(rows, p.DropDir, exportDir, exportOptions{bom: bom, force: force})
 		}
-		w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "数据源\t文件/位置\t行\t字段\t原因\t原始内容")
-		for _, q := range rows {
-			fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", q.source, q.locator, q.row, q.field, q.reason, clip(q.raw, 80))
-		}
-		w.Flush()
+		listQuarantine(os.Stdout, rows)
 		fmt.Fprintf(os.Stderr, "共 %d 行被隔离 (%d rows quarantined)\n", len(rows), len(rows))
 		return nil
 	})
 	c.Flags().StringVar(&source, "source", "", "only this source (仅此数据源)")
-	c.Flags().StringVar(&export, "export", "", "write the rows per file into this folder, with the file's header (导出目录)")
+	c.Flags().StringVar(&exportDir, "export", "", "write the rows per file into this folder, with the file's header (导出目录)")
+	c.Flags().BoolVar(&bom, "bom", true, "--export: start each CSV with a UTF-8 BOM so Excel shows Chinese correctly; --bom=false turns it off (供 Excel 打开)")
+	c.Flags().BoolVar(&force, "force", false, "--export: overwrite fix_* files already in the folder (覆盖已有文件)")
 	return c
+}
+
+// listQuarantine prints the rows as a table. Every value came from a source file: Printable
+// keeps its control characters (an ESC sequence, a tab that would break the columns) away
+// from the terminal.
+func listQuarantine(out io.Writer, rows []quarantinedRow) {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "数据源\t文件/位置\t行\t字段\t原因\t原始内容")
+	pr := export.Printable
+	for _, q := range rows {
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", pr(q.source), pr(q.locator), q.row, pr(q.field), pr(q.reason), pr(clip(q.raw, 80)))
+	}
+	w.Flush()
 }
 
 type quarantinedRow struct {
@@ -101,13 +114,17 @@ func quarantined(ctx context.Context, p *cron.Pipeline, source string) ([]quaran
 	return out, rows.Err()
 }
 
+type exportOptions struct{ bom, force bool }
+
 // exportQuarantine writes one CSV per source file: the file's header line (read again from
 // the drop folder), then the refused rows as they stood. Rows of other sources (API pages,
 // database chunks) go to one file per source, JSON or text as received.
-func exportQuarantine(rows []quarantinedRow, dropDir, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+//
+// The files are for a steward to open in Excel, correct and drop back: a cell that Excel would
+// run as a formula gets an apostrophe in front (remove it if the value is really meant so),
+// and a CSV starts with the BOM Excel needs to read UTF-8. Files of an earlier export are not
+// overwritten without --force; every name is checked before the first file is written.
+func exportQuarantine(rows []quarantinedRow, dropDir, dir string, o exportOptions) error {
 	byFile := map[string][]quarantinedRow{}
 	var order []string
 	for _, q := range rows {
@@ -116,12 +133,34 @@ func exportQuarantine(rows []quarantinedRow, dropDir, dir string) error {
 		}
 		byFile[q.locator] = append(byFile[q.locator], q)
 	}
+	paths := make(map[string]string, len(order))
+	taken := map[string]bool{}
 	for _, loc := range order {
-		name := strings.NewReplacer("/", "_", " ", "_", ":", "_").Replace(loc)
+		name := strings.NewReplacer("/", "_", "\\", "_", " ", "_", ":", "_").Replace(loc)
+		ext := ".csv"
 		if filepath.Ext(name) != ".csv" {
-			name += ".txt"
+			ext = ".txt"
 		}
-		path := filepath.Join(dir, "fix_"+name)
+		name = "fix_" + strings.TrimSuffix(name, ".csv")
+		// a/b.csv and a_b.csv flatten to one name: number the second, never overwrite the first.
+		path := filepath.Join(dir, name+ext)
+		for n := 2; taken[path]; n++ {
+			path = filepath.Join(dir, fmt.Sprintf("%s_%d%s", name, n, ext))
+		}
+		taken[path] = true
+		paths[loc] = path
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--export %s: %w", dir, err)
+	}
+	for _, loc := range order {
+		if err := checkNewFile(paths[loc], "--export", o.force); err != nil {
+			return err
+		}
+	}
+	for _, loc := range order {
+		path := paths[loc]
+		csvFile := filepath.Ext(path) == ".csv"
 		var lines []string
 		if header := headerLine(dropDir, loc); header != "" {
 			lines = append(lines, header)
@@ -129,7 +168,21 @@ func exportQuarantine(rows []quarantinedRow, dropDir, dir string) error {
 		for _, q := range byFile[loc] {
 			lines = append(lines, q.raw)
 		}
-		if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		body := strings.Join(lines, "\n") + "\n"
+		if csvFile {
+			for i, l := range lines {
+				lines[i] = export.NeutralizeCSVLine(l)
+			}
+			body = strings.Join(lines, "\n") + "\n"
+			if o.bom {
+				body = "\ufeff" + body
+			}
+		}
+		err := writeNewFile(path, "--export", o.force, func(w io.Writer) error {
+			_, err := io.WriteString(w, body)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s: %d 行待修正 (rows to correct)\n", path, len(byFile[loc]))

@@ -21,7 +21,7 @@ import (
 type sqlOptions struct {
 	saved, file, format, output string
 	params                      []string
-	bom, list                   bool
+	bom, list, force, tables    bool
 }
 
 // sqlCmd runs analysts' SQL through the read-only analyst account, never the ETL one: the
@@ -48,6 +48,12 @@ Runs one SELECT as the read-only analyst account and writes the result as a tabl
   echo "SELECT count() FROM fact_drill" | safetydw sql --format json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("format") {
+				o.format = formatFor(o.output)
+			}
+			if !cmd.Flags().Changed("bom") {
+				o.bom = bomFor(o.output) && strings.EqualFold(o.format, string(export.CSV))
+			}
 			return runSQL(cmd, args, o)
 		},
 	}
@@ -55,10 +61,12 @@ Runs one SELECT as the read-only analyst account and writes the result as a tabl
 	f.StringVar(&o.saved, "saved", "", "run a saved query of queries/adhoc/ (运行已存查询)")
 	f.StringArrayVar(&o.params, "param", nil, "query parameter name=value, repeatable (查询参数，可重复)")
 	f.StringVar(&o.file, "file", "", "read the query from a file, - for stdin (从文件读取查询)")
-	f.StringVar(&o.format, "format", "table", "output format: table|csv|json|xlsx|parquet (输出格式)")
-	f.BoolVar(&o.bom, "bom", false, "CSV: start with a UTF-8 BOM so Excel shows Chinese correctly (供 Excel 打开)")
-	f.StringVar(&o.output, "output", "", "write to this file instead of stdout; required for xlsx and parquet (输出文件)")
+	f.StringVar(&o.format, "format", "table", "output format: table|csv|json|xlsx|parquet; default: from the --output file's extension, else table (输出格式)")
+	f.BoolVar(&o.bom, "bom", false, "CSV: start with a UTF-8 BOM so Excel shows Chinese correctly; on by default for an --output *.csv file, --bom=false turns it off (供 Excel 打开)")
+	f.StringVar(&o.output, "output", "", "write to this file instead of stdout; required for xlsx and parquet; an existing file needs --force (输出文件)")
+	f.BoolVar(&o.force, "force", false, "overwrite an existing --output file (覆盖已有文件)")
 	f.BoolVar(&o.list, "list", false, "list the saved queries (列出已存查询)")
+	f.BoolVar(&o.tables, "tables", false, "list the tables the analyst account can query, with what each holds (列出可查询的表)")
 	return c
 }
 
@@ -66,6 +74,13 @@ func runSQL(cmd *cobra.Command, args []string, o sqlOptions) error {
 	out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	if o.list {
 		return listSaved(out)
+	}
+	if o.tables {
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		return listTables(ctx, out)
 	}
 	format, err := export.ParseFormat(o.format)
 	if err != nil {
@@ -76,6 +91,11 @@ func runSQL(cmd *cobra.Command, args []string, o sqlOptions) error {
 	}
 	if o.bom && format != export.CSV {
 		return fmt.Errorf("--bom only applies to --format csv (--bom 仅用于 CSV)")
+	}
+	if o.output != "" {
+		if err := checkNewFile(o.output, "--output", o.force); err != nil { // before the query runs
+			return err
+		}
 	}
 	q, err := sqlQuery(cmd, args, o)
 	if err != nil {
@@ -109,7 +129,7 @@ func runSQL(cmd *cobra.Command, args []string, o sqlOptions) error {
 	start := time.Now()
 	res, err := adhoc.Run(ctx, db, q, values)
 	if err != nil {
-		return serverError(err)
+		return serverError(q, err)
 	}
 	if err := writeResult(out, format, res, o); err != nil {
 		return err
@@ -158,29 +178,59 @@ func sqlQuery(cmd *cobra.Command, args []string, o sqlOptions) (adhoc.Query, err
 	return adhoc.Parse("stdin", string(body))
 }
 
-// writeResult writes to stdout or, through a temporary file renamed at the end, to --output,
+// writeResult writes to stdout or, through a temporary file published at the end, to --output,
 // so a failed export never leaves half a workbook behind.
 func writeResult(out io.Writer, format export.Format, res *export.Result, o sqlOptions) error {
 	opts := export.Options{BOM: o.bom}
 	if o.output == "" {
 		return export.Write(out, format, res, opts)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(o.output), "."+filepath.Base(o.output)+".*")
+	return writeNewFile(o.output, "--output", o.force, func(w io.Writer) error {
+		return export.Write(w, format, res, opts)
+	})
+}
+
+// formatFor is the format an --output file's extension names (结果.xlsx → xlsx), table otherwise.
+func formatFor(output string) string {
+	ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(output)), ".")
+	for _, f := range export.Formats {
+		if ext == string(f) && f != export.Table {
+			return ext
+		}
+	}
+	return string(export.Table)
+}
+
+// bomFor says whether a file gets the UTF-8 BOM by default: a *.csv file is most often opened
+// by Excel, which reads it as GBK on a Chinese Windows without the BOM.
+func bomFor(path string) bool { return strings.EqualFold(filepath.Ext(path), ".csv") }
+
+// listTables lists the tables the analyst account sees in its database, each with what it
+// holds from the data dictionary.
+func listTables(ctx context.Context, out io.Writer) error {
+	docs, err := warehouse.Dictionary()
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := export.Write(tmp, format, res, opts); err != nil {
-		tmp.Close()
-		return err
+	holds := map[string]string{}
+	for _, d := range docs {
+		holds[d.Name] = d.Description
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	cfg := warehouse.AnalystConfigFromEnv()
+	db, err := warehouse.Open(ctx, cfg, false)
+	if err != nil {
+		return loginError(cfg, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
+	defer db.Close()
+	names, err := db.Tables(ctx)
+	if err != nil {
+		return serverError(adhoc.Query{}, err)
 	}
-	return os.Rename(tmp.Name(), o.output)
+	res := &export.Result{Columns: []export.Column{{Name: "表", Kind: export.KindString}, {Name: "说明", Kind: export.KindString}}}
+	for _, n := range names {
+		res.Rows = append(res.Rows, []any{n, holds[n]})
+	}
+	return export.WriteTable(out, res)
 }
 
 func listSaved(out io.Writer) error {
@@ -204,10 +254,14 @@ func listSaved(out io.Writer) error {
 	return nil
 }
 
-// serverError shows a ClickHouse exception as the server reports it, code first.
-func serverError(err error) error {
+// serverError shows a ClickHouse exception as the server reports it, code first, and what to
+// do about the common ones.
+func serverError(q adhoc.Query, err error) error {
 	var ex *clickhouse.Exception
 	if errors.As(err, &ex) {
+		if hint := adhoc.Hint(q, ex); hint != "" {
+			return fmt.Errorf("ClickHouse Code: %d. %s: %s\n  提示 (hint): %s", ex.Code, ex.Name, ex.Message, hint)
+		}
 		return fmt.Errorf("ClickHouse Code: %d. %s: %s", ex.Code, ex.Name, ex.Message)
 	}
 	return err

@@ -11,20 +11,12 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"safetydw/queries/export"
-	"safetydw/warehouse/analysttest"
-	"safetydw/warehouse/warehousetest"
 )
 
 // TestSQLCommand runs `safetydw sql` against a fresh warehouse through a per-test analyst
 // login, set in the environment the way an analyst sets it.
 func TestSQLCommand(t *testing.T) {
-	db := warehousetest.New(t)
-	cfg := analysttest.Provision(t, db.Database, nil)
-	t.Setenv("CLICKHOUSE_ADDR", cfg.Addr)
-	t.Setenv("CLICKHOUSE_DB", cfg.Database)
-	t.Setenv("CLICKHOUSE_ANALYST_USER", cfg.User)
-	t.Setenv("CLICKHOUSE_ANALYST_PASSWORD", cfg.Password)
-
+	analystEnv(t)
 	dir := t.TempDir()
 	queryFile := filepath.Join(dir, "towns.sql")
 	if err := os.WriteFile(queryFile, []byte("-- params: kind:String\nSELECT name AS \"名称\" FROM dim_town WHERE kind = @kind ORDER BY sort_order;\n"), 0o644); err != nil {

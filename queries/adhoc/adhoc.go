@@ -142,6 +142,23 @@ func placeholders(sql string) map[string]bool {
 	isName := func(c byte) bool {
 		return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 	}
+	scan(sql, func(i int) int {
+		if sql[i] != '@' || i+1 >= len(sql) || !isName(sql[i+1]) { // the driver's rule, digits included
+			return i
+		}
+		j := i + 1
+		for j < len(sql) && isName(sql[j]) {
+			j++
+		}
+		used[sql[i+1:j]] = true
+		return j - 1
+	})
+	return used
+}
+
+// scan calls visit with the index of each byte of sql outside string literals, quoted
+// identifiers and comments; visit returns the index of the last byte it consumed.
+func scan(sql string, visit func(i int) int) {
 	for i := 0; i < len(sql); i++ {
 		switch c := sql[i]; {
 		case c == '\'' || c == '"' || c == '`':
@@ -164,19 +181,13 @@ func placeholders(sql string) map[string]bool {
 		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
 			end := strings.Index(sql[i+2:], "*/")
 			if end < 0 {
-				return used
+				return
 			}
 			i += end + 3
-		case c == '@' && i+1 < len(sql) && isName(sql[i+1]): // the driver's rule, digits included
-			j := i + 1
-			for j < len(sql) && isName(sql[j]) {
-				j++
-			}
-			used[sql[i+1:j]] = true
-			i = j - 1
+		default:
+			i = visit(i)
 		}
 	}
-	return used
 }
 
 // parseParams reads "town:String year:UInt16".
@@ -233,6 +244,9 @@ func (q Query) Args(values map[string]string) ([]any, error) {
 			return nil, fmt.Errorf("missing parameter %s (缺少参数), e.g. --param %s=…; the query takes %s", p.Name, p.Name, strings.Join(names, " "))
 		}
 		val, err := convert(p.Type, v)
+		if err == nil {
+			err = checkDimension(p.Name, v)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parameter %s (参数值无效): %w", p.Name, err)
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"safetydw/queries/export"
+	"safetydw/warehouse"
 	"safetydw/warehouse/warehousetest"
 )
 
@@ -41,17 +42,23 @@ FROM dim_town ORDER BY sort_order`
 
 func sampleResult(t *testing.T) *export.Result {
 	t.Helper()
-	db := warehousetest.New(t)
-	rows, err := db.Query(context.Background(), sample)
+	res := queryResult(t, warehousetest.New(t), sample)
+	if len(res.Rows) != 10 {
+		t.Fatalf("%d rows, want the 10 towns", len(res.Rows))
+	}
+	return res
+}
+
+// queryResult runs query on the real server and collects its result.
+func queryResult(t *testing.T, db *warehouse.DB, query string) *export.Result {
+	t.Helper()
+	rows, err := db.Query(context.Background(), query)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res, err := export.Collect(rows)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if len(res.Rows) != 10 {
-		t.Fatalf("%d rows, want the 10 towns", len(res.Rows))
 	}
 	return res
 }

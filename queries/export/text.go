@@ -17,7 +17,9 @@ import (
 // utf8BOM makes Excel read a CSV as UTF-8; without it Excel on a Chinese Windows assumes GBK.
 const utf8BOM = "\ufeff"
 
-// WriteCSV writes a header row and one line per row. NULL is an empty field.
+// WriteCSV writes a header row and one line per row. NULL is an empty field. Text that a
+// spreadsheet would run as a formula gets an apostrophe in front (NeutralizeFormula); numbers
+// of numeric columns are written as they are, negative ones included.
 func WriteCSV(w io.Writer, r *Result, bom bool) error {
 	if bom {
 		if _, err := io.WriteString(w, utf8BOM); err != nil {
@@ -27,7 +29,7 @@ func WriteCSV(w io.Writer, r *Result, bom bool) error {
 	cw := csv.NewWriter(w)
 	rec := make([]string, len(r.Columns))
 	for i, c := range r.Columns {
-		rec[i] = c.Name
+		rec[i] = NeutralizeFormula(c.Name)
 	}
 	if err := cw.Write(rec); err != nil {
 		return err
@@ -35,6 +37,9 @@ func WriteCSV(w io.Writer, r *Result, bom bool) error {
 	for _, row := range r.Rows {
 		for i, v := range row {
 			rec[i] = Text(r.Columns[i], v)
+			if _, text := v.(string); text {
+				rec[i] = NeutralizeFormula(rec[i])
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -157,10 +162,9 @@ func isNumeric(k Kind) bool {
 	return k == KindInt || k == KindUint || k == KindFloat || k == KindDecimal
 }
 
-// tableCell keeps a value on one line so the columns stay aligned.
-var tableEscapes = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`)
-
-func tableCell(s string) string { return tableEscapes.Replace(s) }
+// tableCell keeps a value on one line so the columns stay aligned, and lets no control
+// character reach the terminal.
+func tableCell(s string) string { return Printable(s) }
 
 // DisplayWidth is how many terminal columns s takes: East Asian wide and full-width characters
 // (汉字 and full-width punctuation such as ，and （）) take two, combining marks and format

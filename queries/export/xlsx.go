@@ -44,6 +44,13 @@ func WriteXLSX(w io.Writer, r *Result) error {
 	if err != nil {
 		return err
 	}
+	// A string cell is never calculated when the workbook opens, but Excel would turn
+	// "=HYPERLINK(…)" into a formula as soon as someone edits the cell. The text number format
+	// ("@", built-in 49) keeps it text; the value itself stays as the query returned it.
+	textStyle, err := f.NewStyle(&excelize.Style{NumFmt: 49})
+	if err != nil {
+		return err
+	}
 
 	// Decimals keep their scale on screen (12.50, not 12.5), as the query showed them.
 	decimalStyles := map[int]int{}
@@ -74,6 +81,13 @@ func WriteXLSX(w io.Writer, r *Result) error {
 	header := make([]any, len(r.Columns))
 	for i, c := range r.Columns {
 		header[i] = excelize.Cell{StyleID: bold, Value: c.Name}
+		if Formulaic(c.Name) {
+			boldText, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 49})
+			if err != nil {
+				return err
+			}
+			header[i] = excelize.Cell{StyleID: boldText, Value: c.Name}
+		}
 	}
 	if err := sw.SetRow("A1", header, excelize.RowOpts{}); err != nil {
 		return err
@@ -96,6 +110,11 @@ func WriteXLSX(w io.Writer, r *Result) error {
 				// Excel has no time zones: write the wall clock the query showed.
 				wall := time.Date(x.Year(), x.Month(), x.Day(), x.Hour(), x.Minute(), x.Second(), x.Nanosecond(), time.UTC)
 				cells[i] = excelize.Cell{StyleID: style, Value: wall}
+			case string:
+				cells[i] = v
+				if Formulaic(x) {
+					cells[i] = excelize.Cell{StyleID: textStyle, Value: x}
+				}
 			default:
 				cells[i] = v
 			}

@@ -93,7 +93,7 @@ func Provision(t testing.TB, database string, overrides map[string]string) wareh
 	fmt.Fprintf(&b, "</networks>\n    <profile>%s</profile>\n    <quota>%s</quota>\n", name, xmlText(c.User.Quota))
 	fmt.Fprintf(&b, "    <allow_databases><database>%s</database></allow_databases>\n  </%s></users>\n</yandex>\n", database, name)
 
-	dir := filepath.Join(root, "var", "clickhouse", "users.d")
+	dir := filepath.Join(warehouse.FindLocal().Dir, "users.d")
 	if _, err := os.Stat(dir); err != nil {
 		t.Fatalf("analysttest: %v\n(the analyst tests need the project-local server: run `make clickhouse`)", err)
 	}
