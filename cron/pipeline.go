@@ -28,6 +28,7 @@ type Pipeline struct {
 	OutDir    string // where the dashboard site goes
 	EChartsJS string // echarts.min.js fetched by `make assets`
 	Log       io.Writer
+	Reload    []string // globs of files to load again though loaded before (etl run --reload)
 	// AsOf is the day metrics are computed as of (a date in China); zero means today. Metric SQL
 	// never reads the server's clock, so any past day can be recomputed as it stood.
 	AsOf time.Time
@@ -59,7 +60,7 @@ func (p *Pipeline) Load(ctx context.Context) error {
 	if len(p.Sources) == 0 {
 		return fmt.Errorf("没有配置数据源 (no sources declared): pass --sources with a sources file")
 	}
-	r := &etl.Runner{DB: p.DB, DropDir: p.DropDir, Landing: p.Landing, Log: p.Log}
+	r := &etl.Runner{DB: p.DB, DropDir: p.DropDir, Landing: p.Landing, Log: p.Log, Reload: p.Reload}
 	_, err := r.Run(ctx, p.Sources)
 	return err
 }

@@ -3,8 +3,10 @@ package etl_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"safetydw/etl"
+	"safetydw/warehouse"
 	"safetydw/warehouse/warehousetest"
 )
 
@@ -41,23 +44,52 @@ type quarantined struct {
 	field string
 }
 
-// TestBadInputs: every bad input ends in quarantine, naming file, row and field, and the
-// counts reconcile: read = loaded + quarantined for every source of every run.
+// TestBadInputs: every bad row ends in quarantine, naming file, row and field, and the
+// counts reconcile: read = loaded + quarantined for every source of every run. A file that
+// cannot be read as a whole (fails) fails the run with a message naming it and the setting
+// to fix, and leaves nothing behind: no quarantine row, no fact, no file ledger row.
 func TestBadInputs(t *testing.T) {
 	gbk, _ := simplifiedchinese.GBK.NewEncoder().Bytes(lines(drillHeader, goodDrill))
 	emptySheet := xlsxBytes(t, nil)
+	// 1,000 good UTF-8 rows (about 150 KiB, past any sample) and then one row in GBK, as a
+	// careless merge of two towns' files gives; the GBK row is physical line 1,002.
+	mixed := lines(drillHeader)
+	for i := 1; i <= 1000; i++ {
+		mixed = append(mixed, lines(drill(fmt.Sprintf("B-%d", i), nil))...)
+	}
+	gbkRow, _ := simplifiedchinese.GBK.NewEncoder().Bytes(lines(drill("B-1001", nil)))
+	mixed = append(mixed, gbkRow...)
 	cases := []struct {
 		name   string
 		files  map[string][]byte
 		tweak  func([]etl.SourceConfig)
 		want   []quarantined
-		loaded int // drills loaded (rows, duplicates included)
+		loaded int    // drills loaded (rows, duplicates included)
+		fails  string // the run fails with this in its message, and the drill file stays unloaded
 	}{
-		{name: "truncated file: unterminated quote", files: map[string][]byte{"drills/2024/a.csv": []byte(drillHeader + "\n" + goodDrill + "\nB-2,\"兖州乙")},
-			want: []quarantined{{"drills/2024/a.csv", 3, "文件"}}, loaded: 1},
+		// Quote errors are the record's: the row is refused, the rest of the file reads on.
+		{name: "truncated file: unterminated quote", files: map[string][]byte{"drills/2024/a.csv": []byte(drillHeader + "\n" + goodDrill + "\nB-2,91370812MA0000001A,\"兖州乙")},
+			want: []quarantined{{"drills/2024/a.csv", 3, "单位名称"}}, loaded: 1},
+		{name: "quote opened and never closed, rows after it", files: map[string][]byte{"drills/2024/a.csv": lines(drillHeader, goodDrill,
+			strings.Replace(drill("B-2", nil), "兖州甲", `"兖州甲`, 1), drill("B-3", nil), drill("B-4", nil))},
+			want: []quarantined{{"drills/2024/a.csv", 3, "单位名称"}}, loaded: 3},
+		{name: "bare quote inside a value", files: map[string][]byte{"drills/2024/a.csv": lines(drillHeader, goodDrill,
+			strings.Replace(drill("B-2", nil), "兖州甲", `兖州"甲`, 1), drill("B-3", nil))},
+			want: []quarantined{{"drills/2024/a.csv", 3, "单位名称"}}, loaded: 2},
 		{name: "declared UTF-8 but GBK", files: map[string][]byte{"drills/2024/a.csv": gbk},
 			tweak: func(s []etl.SourceConfig) { s[1].File.Encoding = "utf-8" },
-			want:  []quarantined{{"drills/2024/a.csv", 0, "文件"}}},
+			fails: "drills/2024/a.csv: 数据源声明 encoding: utf-8，但第 1 行不是有效的 UTF-8"},
+		{name: "declared GBK but UTF-8", files: csv1(drill("B-2", nil)),
+			tweak: func(s []etl.SourceConfig) { s[1].File.Encoding = "gbk" },
+			fails: "文件按 gb18030 解码 (按设置 declared)，请检查数据源 drills 的 encoding 与 dataset 设置"},
+		{name: "unknown encoding", files: csv1(drill("B-2", nil)),
+			tweak: func(s []etl.SourceConfig) { s[1].File.Encoding = "big5" },
+			fails: `file.encoding "big5": 不认识的编码`},
+		{name: "declared UTF-8, a GBK row after 150 KiB", files: map[string][]byte{"drills/2024/a.csv": mixed},
+			tweak: func(s []etl.SourceConfig) { s[1].File.Encoding = "utf-8" },
+			fails: "encoding: utf-8 is declared but row 1002 is not valid UTF-8"},
+		{name: "detected: not all UTF-8, so GB18030, so no header", files: map[string][]byte{"drills/2024/a.csv": mixed},
+			fails: "drills/2024/a.csv: 前 10 行中找不到数据集 drills 的表头行"},
 		{name: "impossible date", files: csv1(drill("B-2", map[int]string{5: "2024-02-30"})), want: q1("演练日期"), loaded: 1},
 		{name: "month 13", files: csv1(drill("B-2", map[int]string{5: "2024-13-01"})), want: q1("演练日期"), loaded: 1},
 		{name: "date in words", files: csv1(drill("B-2", map[int]string{5: "去年"})), want: q1("演练日期"), loaded: 1},
@@ -74,21 +106,29 @@ func TestBadInputs(t *testing.T) {
 		{name: "malformed USCC", files: csv1(drill("B-2", map[int]string{1: "91370812MA000000"})), want: q1("统一社会信用代码"), loaded: 1},
 		{name: "duplicate key, different content", files: csv1(drill("B-1", map[int]string{13: "31"})), want: q1("演练编号"), loaded: 1},
 		{name: "missing required column", files: map[string][]byte{"drills/2024/a.csv": lines(strings.Replace(drillHeader, "演练日期", "日期备注", 1), goodDrill)},
-			want: []quarantined{{"drills/2024/a.csv", 2, "演练日期"}}},
+			fails: "drills/2024/a.csv: 第 1 行表头 (header row 1): 文件缺少必填列 演练日期"},
 		{name: "column named twice", files: map[string][]byte{"drills/2024/a.csv": lines(strings.Replace(drillHeader, "演练类型", "演练日期", 1), goodDrill)},
-			want: []quarantined{{"drills/2024/a.csv", 2, "演练日期"}}},
+			fails: "the header names this column twice"},
 		{name: "unquoted comma shifts the row", files: csv1(strings.Replace(drill("B-2", nil), "兖州甲机械有限公司", "兖州甲,机械有限公司", 1)), want: q1("行"), loaded: 1},
-		{name: "short row", files: csv1("B-2,91370812MA0000001A,兖州甲机械有限公司"), want: q1("组织方"), loaded: 1},
+		{name: "short row", files: csv1("B-2,91370812MA0000001A,兖州甲机械有限公司"), want: q1("行"), loaded: 1},
+		// The issue's re-drop: the last field cut off, and 参演人数 cut from 26 to 2 with it.
+		{name: "truncated re-drop: last field cut", files: csv1(strings.TrimSuffix(drill("B-2", map[int]string{13: "26"}), "6,是")), want: q1("行"), loaded: 1},
 		{name: "empty file", files: map[string][]byte{"drills/2024/a.csv": {}}, want: []quarantined{{"drills/2024/a.csv", 0, "文件"}}},
 		{name: "no header", files: map[string][]byte{"drills/2024/a.csv": lines(goodDrill, drill("B-2", nil))},
-			want: []quarantined{{"drills/2024/a.csv", 1, "表头"}, {"drills/2024/a.csv", 2, "表头"}}},
+			fails: "no header row with the columns of dataset drills"},
 		{name: "empty sheet", files: map[string][]byte{"drills/2024/a.xlsx": emptySheet}, want: []quarantined{{"drills/2024/a.xlsx", 0, "文件"}}},
-		{name: "corrupt workbook", files: map[string][]byte{"drills/2024/a.xlsx": []byte("PK\x03\x04 not really a zip")}, want: []quarantined{{"drills/2024/a.xlsx", 0, "文件"}}},
+		// In a sheet, trailing empty cells are not stored: a row that ends in an empty optional
+		// cell (部门核实) is whole, not short.
+		{name: "XLSX row ending in empty cells", files: map[string][]byte{"drills/2024/a.xlsx": xlsxBytes(t, [][]any{strSlice(drillHeader), strSlice(goodDrill),
+			strSlice(strings.TrimSuffix(drill("B-2", nil), ",是"))})}, loaded: 2},
+		{name: "first sheet empty, data on the second", files: map[string][]byte{"drills/2024/a.xlsx": xlsxSheets(t, "说明", "演练台账", [][]any{strSlice(drillHeader), strSlice(goodDrill)})},
+			fails: `the first sheet "说明" is empty and sheet "演练台账" has rows: set sheet:`},
+		{name: "corrupt workbook", files: map[string][]byte{"drills/2024/a.xlsx": []byte("PK\x03\x04 not really a zip")}, fails: "drills/2024/a.xlsx: 不是可读的 XLSX 工作簿"},
 		{name: "named sheet missing", files: map[string][]byte{"drills/2024/a.xlsx": xlsxBytes(t, [][]any{strSlice(drillHeader), strSlice(goodDrill)})},
 			tweak: func(s []etl.SourceConfig) { s[1].File.Sheet = "演练台账" },
-			want:  []quarantined{{"drills/2024/a.xlsx", 0, "文件"}}},
+			fails: `no sheet "演练台账"; the workbook has Sheet1: fix sheet:`},
 		{name: "truncated JSON", files: map[string][]byte{"drills/2024/a.json": []byte(`[{"演练编号":"B-9","组织方":"企业"`)},
-			want: []quarantined{{"drills/2024/a.json", 0, "文件"}}},
+			fails: "drills/2024/a.json: 不是 JSON 对象数组"},
 		{name: "broken JSON line", files: map[string][]byte{"drills/2024/a.jsonl": []byte(jsonDrill("B-7") + "\n{\"演练编号\": \"B-8\",\n" + jsonDrill("B-9") + "\n")},
 			want: []quarantined{{"drills/2024/a.jsonl", 2, "行"}}, loaded: 2},
 		{name: "registry: unknown industry", files: reg1(strings.Replace(goodReg, ",其他,", ",造船,", 1)), want: []quarantined{{"registry/enterprises.csv", 3, "行业类别"}}},
@@ -122,13 +162,28 @@ func TestBadInputs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sources[1].File.Patterns = append(sources[1].File.Patterns, "drills/*/*.json", "drills/*/*.jsonl")
+			// Every pattern must match a file, so the drills source reads just the case's
+			// kinds of file; a case without drill files runs the registry alone.
+			sources[1].File.Patterns = nil
+			for name := range c.files {
+				if p := "drills/*/*" + filepath.Ext(name); strings.HasPrefix(name, "drills/") && !slices.Contains(sources[1].File.Patterns, p) {
+					sources[1].File.Patterns = append(sources[1].File.Patterns, p)
+				}
+			}
+			if sources[1].File.Patterns == nil {
+				sources = sources[:1]
+			}
 			if c.tweak != nil {
 				c.tweak(sources)
 			}
 			r := &etl.Runner{DB: db, DropDir: dir}
 			stats, err := r.Run(ctx, sources)
-			if err != nil {
+			if c.fails != "" {
+				if err == nil || !strings.Contains(err.Error(), c.fails) {
+					t.Fatalf("run error %v, want one containing %q", err, c.fails)
+				}
+				checkNothingOf(t, db, "drills")
+			} else if err != nil {
 				t.Fatalf("the run failed instead of quarantining: %v", err)
 			}
 			total := 0
@@ -138,7 +193,7 @@ func TestBadInputs(t *testing.T) {
 				}
 				total += st.Quarantined
 			}
-			if stats[1].Loaded != c.loaded {
+			if len(stats) > 1 && stats[1].Loaded != c.loaded {
 				t.Errorf("drills loaded %d, want %d", stats[1].Loaded, c.loaded)
 			}
 			rows, err := db.Query(ctx, "SELECT locator, row_num, field, reason FROM etl_quarantine FINAL ORDER BY locator, row_num")
@@ -173,6 +228,28 @@ func TestBadInputs(t *testing.T) {
 	}
 }
 
+// checkNothingOf checks that a source whose file failed as a whole left nothing behind: no
+// quarantine row, no fact, no file ledger row (so the file loads once the cause is fixed).
+func checkNothingOf(t *testing.T, db *warehouse.DB, source string) {
+	t.Helper()
+	for _, q := range []string{
+		"SELECT count() FROM etl_quarantine WHERE source = '" + source + "'",
+		"SELECT count() FROM etl_files WHERE source = '" + source + "'",
+		"SELECT count() FROM fact_drill", // only the drills source writes it
+	} {
+		if n := count(t, db, q); n != 0 {
+			t.Errorf("%s: %d rows left by a file that failed as a whole", q, n)
+		}
+	}
+	var status, msg string
+	if err := db.QueryRow(context.Background(), "SELECT status, error FROM etl_runs WHERE source = ?", source).Scan(&status, &msg); err != nil {
+		t.Fatal(err)
+	}
+	if status != "failed" || msg == "" {
+		t.Errorf("run ledger: status %q, error %q; want failed with the message", status, msg)
+	}
+}
+
 func csv1(row string) map[string][]byte {
 	return map[string][]byte{"drills/2024/a.csv": lines(drillHeader, goodDrill, row)}
 }
@@ -196,6 +273,29 @@ func strSlice(line string) []any {
 		out = append(out, f)
 	}
 	return out
+}
+
+// xlsxSheets is a workbook whose first sheet is empty and whose second holds rows.
+func xlsxSheets(t *testing.T, first, second string, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewSheet(second); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(second, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func xlsxBytes(t *testing.T, rows [][]any) []byte {

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,9 @@ type Runner struct {
 	Landing string    // folder of the Parquet archive of every loaded batch; "" archives nothing
 	Log     io.Writer // progress lines; nil to silence
 	Now     func() time.Time
+	// Reload holds globs (relative to DropDir, like file patterns): matching files load again
+	// even though their content was loaded before (etl run --reload).
+	Reload []string
 }
 
 // Stats is the outcome of one source in one run.
@@ -60,8 +64,12 @@ func (r *Runner) logf(format string, args ...any) {
 }
 
 // Run runs each source in order and stops at the first that fails. Sources that facts
-// borrow from (the enterprise registry) must come first.
+// borrow from (the enterprise registry) must come first. A file that cannot be loaded as a
+// whole (see files.Connector.Next) fails its source, so the run, and stays unloaded.
 func (r *Runner) Run(ctx context.Context, sources []SourceConfig) ([]Stats, error) {
+	if err := r.checkReload(sources); err != nil {
+		return nil, err
+	}
 	var all []Stats
 	for _, src := range sources {
 		st, err := r.runSource(ctx, src)
@@ -92,7 +100,7 @@ func (r *Runner) open(ctx context.Context, src SourceConfig) (source.Connector, 
 		if err != nil {
 			return nil, err
 		}
-		return files.Open(r.DropDir, *src.File, loaded)
+		return files.Open(r.DropDir, *src.File, loaded, r.Reload)
 	case src.Kind == "http" && src.HTTP != nil:
 		wm, err := r.Watermark(ctx, src.Name)
 		if err != nil {
@@ -271,6 +279,12 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, version uint64
 	if b.Table != nil {
 		res = ds.Transform(b.Table, dataset.Meta{SourceSystem: src.System, File: b.Locator, Version: version})
 		b.Table.Recycle() // its rows are in Arrow now
+		if res.Err != nil {
+			// Nothing of it is archived or stored, and its checkpoint does not move.
+			res.Release()
+			p.err = fmt.Errorf("%s: %w；%s", b.Locator, res.Err, settingHint(src, b.Table))
+			return
+		}
 	}
 	if b.Err != nil {
 		// What could not be parsed is quarantined as one row, so it is listed and not lost.
@@ -364,4 +378,51 @@ func newRunID(t time.Time) string {
 	_, _ = rand.Read(b[:])
 	// Sortable by time, and free of '-' so a batch id "<run>-<seq>" splits back cleanly.
 	return t.Format("20060102T150405") + "." + hex.EncodeToString(b[:])
+}
+
+// settingHint says which settings of the sources file decide whether a table fits its dataset.
+func settingHint(src SourceConfig, t *source.Table) string {
+	if src.Kind != "file" {
+		return fmt.Sprintf("请检查数据源 %s 的 dataset 与字段设置 (check dataset: and the fields of source %s)", src.Name, src.Name)
+	}
+	switch t.Encoding {
+	case "xlsx":
+		return fmt.Sprintf("请检查数据源 %s 的 sheet 与 dataset 设置 (check sheet: and dataset: of source %s)", src.Name, src.Name)
+	case "json":
+		return fmt.Sprintf("请检查数据源 %s 的 dataset 设置 (check dataset: of source %s)", src.Name, src.Name)
+	}
+	how := "自动识别 detected"
+	if src.File.Encoding != "" {
+		how = "按设置 declared"
+	}
+	return fmt.Sprintf("文件按 %s 解码 (%s)，请检查数据源 %s 的 encoding 与 dataset 设置 (read as %s: check encoding: and dataset: of source %s)",
+		t.Encoding, how, src.Name, t.Encoding, src.Name)
+}
+
+// checkReload refuses a --reload glob that could leave the drop folder or that matches no file
+// a file source reads: a typo would otherwise reload nothing, silently.
+func (r *Runner) checkReload(sources []SourceConfig) error {
+	if len(r.Reload) == 0 {
+		return nil
+	}
+	var paths []string
+	for _, src := range sources {
+		if src.Kind != "file" || src.File == nil {
+			continue
+		}
+		ps, err := files.List(r.DropDir, *src.File)
+		if err != nil {
+			continue // the source itself fails with this when it runs
+		}
+		paths = append(paths, ps...)
+	}
+	for _, g := range r.Reload {
+		if err := files.CheckPattern("--reload", g); err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(paths, func(p string) bool { return files.Matches([]string{g}, p) }) {
+			return fmt.Errorf("--reload %q 没有匹配到任何数据源读取的文件 (matches no file a source reads in the drop folder %s)", g, r.DropDir)
+		}
+	}
+	return nil
 }

@@ -49,6 +49,11 @@ func LoadSources(path string) ([]SourceConfig, error) {
 		if (s.Kind == "file" && s.File == nil) || (s.Kind == "http" && s.HTTP == nil) || (s.Kind == "sql" && s.SQL == nil) {
 			return nil, fmt.Errorf("%s: source %s: kind %s needs a %s: section", path, s.Name, s.Kind, s.Kind)
 		}
+		if s.Kind == "file" {
+			if err := s.File.Check(); err != nil {
+				return nil, fmt.Errorf("%s: source %s: %w", path, s.Name, err)
+			}
+		}
 	}
 	return doc.Sources, nil
 }

@@ -21,7 +21,7 @@ import (
 func etlCmd() *cobra.Command {
 	c := &cobra.Command{Use: "etl", Short: "抽取、校验、载入源数据 (extract, validate and load source data)"}
 	c.AddCommand(
-		step("run", "运行全部数据源 (run every source of --sources)", (*cron.Pipeline).Load),
+		runCmd(),
 		step("replay", "仅凭 Parquet 归档重建数据表 (rebuild the loaded tables from the --landing archive alone)", (*cron.Pipeline).Replay),
 		quarantineCmd(),
 		&cobra.Command{
@@ -38,6 +38,18 @@ func etlCmd() *cobra.Command {
 			},
 		},
 	)
+	return c
+}
+
+// runCmd loads every source; --reload forces files loaded before (by content) to load again,
+// once the setting that spoiled their first load is fixed.
+func runCmd() *cobra.Command {
+	var reload []string
+	c := step("run", "运行全部数据源 (run every source of --sources)", func(p *cron.Pipeline, ctx context.Context) error {
+		p.Reload = reload
+		return p.Load(ctx)
+	})
+	c.Flags().StringArrayVar(&reload, "reload", nil, "重新载入匹配的文件，即使内容已载入过；可重复 (load the files matching this glob, relative to --drop, again; repeatable)")
 	return c
 }
 
@@ -150,7 +162,7 @@ func exportQuarantine(rows []quarantinedRow, dropDir, dir string, o exportOption
 		path := paths[loc]
 		csvFile := filepath.Ext(path) == ".csv"
 		var lines []string
-		if header := headerLine(filepath.Join(dropDir, loc)); header != "" {
+		if header := headerLine(dropDir, loc); header != "" {
 			lines = append(lines, header)
 		}
 		for _, q := range byFile[loc] {
@@ -179,12 +191,12 @@ func exportQuarantine(rows []quarantinedRow, dropDir, dir string, o exportOption
 }
 
 // headerLine returns the first line of a CSV in the drop folder, as UTF-8; empty when the
-// file is gone or not a CSV.
-func headerLine(path string) string {
-	if filepath.Ext(path) != ".csv" {
+// file is gone, not a CSV or not a regular file inside the folder.
+func headerLine(dropDir, loc string) string {
+	if filepath.Ext(loc) != ".csv" {
 		return ""
 	}
-	rec, err := files.FirstRow(path)
+	rec, err := files.FirstRow(dropDir, loc)
 	if err != nil || rec == nil {
 		return ""
 	}

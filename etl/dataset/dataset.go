@@ -91,6 +91,10 @@ type Result struct {
 	Read    int // data rows read (header and title rows excluded)
 	Loaded  int
 	Ignored []string // source headers no column uses
+	// Err says the table as a whole does not fit the dataset (no header row, a required column
+	// missing, a column named twice): nothing of it is loaded or quarantined, for a whole file
+	// refused row by row would count as loaded and be skipped once the cause is fixed.
+	Err error
 }
 
 // Release frees the Arrow memory of the result.
@@ -108,7 +112,8 @@ const BatchRows = 131072
 const HeaderScan = 10
 
 // Transform reads every data row of t. Rows that pass go into record batches; the others
-// become rejects, so Read == Loaded + len(Rejects) always.
+// become rejects, so Read == Loaded + len(Rejects) always. A table whose header does not fit
+// the dataset reads nothing and sets Err.
 func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	res := &Result{}
 	if len(t.Head)+len(t.Rows) == 0 {
@@ -125,13 +130,15 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	}
 	headerAt, colFor, bad := d.findHeader(scan)
 	if headerAt < 0 {
-		for _, row := range t.Rows {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: "表头", Reason: "找不到表头行 (no header row with the expected columns: " + strings.Join(d.headerWords(), "、") + ")", Raw: d.Redact(row.RawText())})
-		}
-		res.Read = len(t.Rows)
+		res.Err = fmt.Errorf("前 %d 行中找不到数据集 %s 的表头行 (no header row with the columns of dataset %s among the first %d rows: %s)",
+			HeaderScan, d.Name, d.Name, HeaderScan, strings.Join(d.headerWords(), "、"))
 		return res
 	}
 	header := scan[headerAt]
+	if bad != nil {
+		res.Err = fmt.Errorf("第 %d 行表头 (header row %d): %s", header.Num, header.Num, bad.reason)
+		return res
+	}
 	for i, h := range header.Values {
 		if h != "" && colFor[i] < 0 {
 			res.Ignored = append(res.Ignored, h)
@@ -153,22 +160,36 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	origin := d.originColumns()
 	keys := d.newKeyCheck()
 	width := len(header.Values)
+	// A row must reach the header's last named column: one that stops short was cut off (a
+	// truncated re-drop would otherwise overwrite good values with its cut ones). Sheets and
+	// JSON give every row the full width, so this only refuses CSV rows that lack fields.
+	need := width
+	for need > 0 && header.Values[need-1] == "" {
+		need--
+	}
 	for _, row := range rows {
 		res.Read++
 		rec.Row = row.Num
 		reject := func(field, reason string) {
 			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: field, Reason: reason, Raw: d.rejectText(row, colFor)})
 		}
-		if bad != nil {
-			reject(bad.field, bad.reason)
-			continue
-		}
 		if row.Values == nil {
-			reject("行", "无法解析的记录 (unparsable record)")
+			field, reason := "行", "无法解析的记录 (unparsable record)"
+			if b := row.Broken; b != nil {
+				reason = b.Reason
+				if b.Field >= 0 && b.Field < width && header.Values[b.Field] != "" {
+					field = header.Values[b.Field]
+				}
+			}
+			reject(field, reason)
 			continue
 		}
 		if extra := filledBeyond(row.Values, width); extra > 0 {
 			reject("行", fmt.Sprintf("本行比表头多 %d 个值，可能有未加引号的逗号 (%d more values than the header: an unquoted comma?)", extra, extra))
+			continue
+		}
+		if n := len(row.Values); n < need {
+			reject("行", fmt.Sprintf("字段数少于表头，可能被截断 (row has %d fields, header has %d: cut off?)", n, need))
 			continue
 		}
 		if err := d.parseRow(rec, row, colFor, origin); err != nil {
@@ -228,7 +249,7 @@ func (d *Dataset) rejectText(row source.Row, colFor []int) string {
 
 // findHeader returns the index of the header row among the first rows (titles may sit above
 // it) and the column index for each cell of it. A header that lacks a required column or
-// names one twice makes every row of the file a reject, described by the returned error.
+// names one twice is described by the returned error.
 func (d *Dataset) findHeader(rows []source.Row) (int, []int, *fieldError) {
 	best, bestHits := -1, 0
 	var bestMap []int

@@ -2,6 +2,7 @@ package files
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -34,42 +34,35 @@ const DefaultChunkRows = 100_000
 // in chunks, so memory stays bounded however large a file is.
 type Connector struct {
 	cfg    Config
-	dir    string
-	paths  []string
+	files  []dropFile
 	loaded map[string]bool
+	reload []string
 	cur    *chunker
 }
 
-// Open lists the files of dir that match the config. loaded holds the content hashes of files
-// loaded by earlier runs; those are reported as Seen and not read.
-func Open(dir string, cfg Config, loaded map[string]bool) (*Connector, error) {
-	if len(cfg.Patterns) == 0 {
-		return nil, fmt.Errorf("file source needs at least one pattern")
+// Open lists the files of dir that match the config (see list: only regular files inside dir,
+// every pattern matching something). loaded holds the content hashes of files loaded by
+// earlier runs; those are reported as Seen and not read, unless their path matches one of the
+// reload globs.
+func Open(dir string, cfg Config, loaded map[string]bool, reload []string) (*Connector, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
 	}
 	if cfg.ChunkRows <= 0 {
 		cfg.ChunkRows = DefaultChunkRows
 	}
-	seen := map[string]bool{}
-	var paths []string
-	for _, p := range cfg.Patterns {
-		m, err := filepath.Glob(filepath.Join(dir, p))
-		if err != nil {
-			return nil, fmt.Errorf("pattern %s: %w", p, err)
-		}
-		for _, f := range m {
-			rel, _ := filepath.Rel(dir, f)
-			if !seen[rel] {
-				seen[rel] = true
-				paths = append(paths, rel)
-			}
-		}
+	fs, err := list(dir, cfg.Patterns)
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(paths)
-	return &Connector{cfg: cfg, dir: dir, paths: paths, loaded: loaded}, nil
+	return &Connector{cfg: cfg, files: fs, loaded: loaded, reload: reload}, nil
 }
 
-// Next returns the next chunk or file. A file that cannot be parsed comes back with Err set,
-// so the runner quarantines it instead of stopping the run.
+// Next returns the next chunk or file. A file that cannot be read as a whole (its bytes are
+// not in the declared encoding, its sheet is missing, it is no workbook or JSON at all) is an
+// error naming it and the setting to fix: the run stops before any of its rows is stored, so
+// the file is loaded once the cause is fixed. A record that cannot be parsed is only that
+// record's problem: it comes back as a row without values, for the quarantine.
 func (c *Connector) Next(ctx context.Context) (*source.Batch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -77,39 +70,38 @@ func (c *Connector) Next(ctx context.Context) (*source.Batch, error) {
 	if c.cur != nil {
 		return c.nextChunk()
 	}
-	if len(c.paths) == 0 {
+	if len(c.files) == 0 {
 		return nil, nil
 	}
-	rel := c.paths[0]
-	c.paths = c.paths[1:]
-	path := filepath.Join(c.dir, rel)
-	hash, size, err := hashFile(path)
+	f := c.files[0]
+	c.files = c.files[1:]
+	ext := strings.ToLower(filepath.Ext(f.rel))
+	text := ext == ".csv" || ext == ".txt"
+	sum, err := scanFile(ctx, f.real, text)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", f.rel, err)
 	}
-	b := &source.Batch{Locator: rel, Hash: hash, Size: size}
-	if c.loaded[hash] {
+	b := &source.Batch{Locator: f.rel, Hash: sum.hash, Size: sum.size}
+	if c.loaded[sum.hash] && !Matches(c.reload, f.rel) {
 		b.Seen = true
 		return b, nil
 	}
-	switch strings.ToLower(filepath.Ext(rel)) {
+	switch ext {
 	case ".csv", ".txt", ".jsonl", ".ndjson":
-		ch, err := c.openChunker(path, rel)
+		ch, err := c.openChunker(f, sum)
 		if err != nil {
-			b.Err, b.Raw = err, previewFile(path)
-			return b, nil
+			return nil, err
 		}
 		c.cur = ch
 		ch.batch = *b
 		return c.nextChunk()
 	}
-	body, err := os.ReadFile(path)
+	body, err := readRegular(f.real)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", f.rel, err)
 	}
-	b.Table, b.Err = Read(rel, body, Options{Sheet: c.cfg.Sheet})
-	if b.Err != nil {
-		b.Raw = previewFile(path)
+	if b.Table, err = Read(f.rel, body, Options{Sheet: c.cfg.Sheet}); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -122,29 +114,117 @@ func (c *Connector) Close() error {
 	return nil
 }
 
-func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
+func readRegular(path string) ([]byte, error) {
+	f, err := openRegular(path)
 	if err != nil {
-		return "", 0, err
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// fileSum is what one pass over a file finds: its content hash and size and, for text files,
+// where the bytes first stop being UTF-8 (-1: nowhere), which decides the encoding.
+type fileSum struct {
+	hash       string
+	size       int64
+	badUTF8    int64 // byte offset of the first invalid UTF-8 sequence, or -1
+	badUTF8Row int   // its 1-based line
+}
+
+// scanFile hashes a file and, for text, checks it is UTF-8 all through. The whole file is
+// checked, not a sample: a GBK file may well begin with 64 KiB of digits and commas. A
+// cancelled run (SIGTERM) stops it between reads, however large the file.
+func scanFile(ctx context.Context, path string, text bool) (fileSum, error) {
+	f, err := openRegular(path)
+	if err != nil {
+		return fileSum{}, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
+	s := fileSum{badUTF8: -1}
+	buf := make([]byte, 256<<10)
+	keep := 0 // bytes of a character cut at the end of the last read, moved to buf's start
+	for {
+		if err := ctx.Err(); err != nil {
+			return fileSum{}, err
+		}
+		n, err := f.Read(buf[keep:])
+		h.Write(buf[keep : keep+n])
+		s.size += int64(n)
+		if text && s.badUTF8 < 0 {
+			data := buf[:keep+n]
+			cut := len(data)
+			if err == nil {
+				cut = completeUTF8(data)
+			}
+			if i := invalidUTF8(data[:cut]); i >= 0 {
+				s.badUTF8 = s.size - int64(len(data)) + int64(i)
+			}
+			keep = copy(buf, data[cut:])
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fileSum{}, err
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	s.hash = hex.EncodeToString(h.Sum(nil))
+	if s.badUTF8 >= 0 {
+		if s.badUTF8Row, err = lineAt(path, s.badUTF8); err != nil {
+			return fileSum{}, err
+		}
+	}
+	return s, nil
 }
 
-func previewFile(path string) string {
-	f, err := os.Open(path)
+// completeUTF8 returns the length of b without a character cut off at its end.
+func completeUTF8(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return i
+			}
+			break
+		}
+	}
+	return len(b)
+}
+
+// invalidUTF8 returns the offset of the first invalid UTF-8 sequence in b, or -1.
+func invalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// lineAt returns the 1-based line of a byte offset.
+func lineAt(path string, off int64) (int, error) {
+	f, err := openRegular(path)
 	if err != nil {
-		return ""
+		return 0, err
 	}
 	defer f.Close()
-	buf := make([]byte, 4096)
-	n, _ := io.ReadFull(f, buf)
-	return string(buf[:n])
+	buf := make([]byte, 64<<10)
+	line := 1
+	for off > 0 {
+		n, err := f.Read(buf[:min(int64(len(buf)), off)])
+		line += bytes.Count(buf[:n], []byte{'\n'})
+		off -= int64(n)
+		if err != nil {
+			break
+		}
+	}
+	return line, nil
 }
 
 // chunker reads one CSV or JSON Lines file a chunk at a time.
@@ -161,74 +241,80 @@ type chunker struct {
 	done  bool
 }
 
-func (c *Connector) openChunker(path, rel string) (*chunker, error) {
-	f, err := os.Open(path)
+func (c *Connector) openChunker(df dropFile, sum fileSum) (*chunker, error) {
+	f, err := openRegular(df.real)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", df.rel, err)
 	}
-	ch := &chunker{f: f, rel: rel, rows: c.cfg.ChunkRows}
+	ch := &chunker{f: f, rel: df.rel, rows: c.cfg.ChunkRows}
 	br := bufio.NewReaderSize(f, 1<<20)
-	if ext := strings.ToLower(filepath.Ext(rel)); ext == ".jsonl" || ext == ".ndjson" {
+	if ext := strings.ToLower(filepath.Ext(df.rel)); ext == ".jsonl" || ext == ".ndjson" {
 		ch.lines = bufio.NewScanner(br)
 		ch.lines.Buffer(make([]byte, 1<<20), 64<<20)
 		ch.enc = "json"
 		return ch, nil
 	}
-	r, enc, err := decodingReader(br, c.cfg.Encoding)
+	r, enc, err := decodingReader(br, c.cfg.Encoding, sum)
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: %w", rel, err)
+		return nil, fmt.Errorf("%s: %w", df.rel, err)
 	}
 	ch.enc = enc
-	ch.csv = &csvSplitter{br: bufio.NewReaderSize(r, 1<<20), path: rel}
+	ch.csv = &csvSplitter{br: bufio.NewReaderSize(r, 1<<20), path: df.rel}
 	return ch, nil
 }
 
-// decodingReader picks the encoding from the first 64 KiB: a BOM or valid UTF-8 is UTF-8,
-// anything else is GB18030 (a superset of GBK, which decodes any byte sequence).
-func decodingReader(br *bufio.Reader, declared string) (io.Reader, string, error) {
-	switch strings.ToLower(declared) {
-	case "gbk", "gb2312", "gb18030":
-		return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), "gb18030", nil
-	case "utf-8", "utf8", "":
-	default:
-		return nil, "", fmt.Errorf("unknown encoding %q", declared)
+// encodingOf names the decoder of a declared encoding: "" detects, "utf-8" or "gb18030".
+func encodingOf(declared string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(declared)) {
+	case "":
+		return "", nil
+	case "gbk", "gb2312", "gb18030", "cp936":
+		return "gb18030", nil
+	case "utf-8", "utf8":
+		return "utf-8", nil
 	}
-	peek, _ := br.Peek(64 << 10)
-	if len(peek) >= 3 && string(peek[:3]) == "\xEF\xBB\xBF" {
+	return "", fmt.Errorf("file.encoding %q: 不认识的编码，可用 utf-8、gbk 或留空自动识别 (unknown encoding; use utf-8, gbk or leave it empty to detect)", declared)
+}
+
+// decodingReader decodes a CSV file as declared or, when nothing is declared, as UTF-8 if all
+// its bytes are UTF-8 (a BOM is dropped) and otherwise as GB18030, a superset of GBK that
+// decodes any byte sequence. Bytes that are not UTF-8 in a file declared UTF-8 are the wrong
+// setting (or a damaged file): an error naming the row, before any row is read.
+func decodingReader(br *bufio.Reader, declared string, sum fileSum) (io.Reader, string, error) {
+	enc, err := encodingOf(declared)
+	if err != nil {
+		return nil, "", err
+	}
+	if enc == "gb18030" || (enc == "" && sum.badUTF8 >= 0) {
+		return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), "gb18030", nil
+	}
+	if sum.badUTF8 >= 0 {
+		return nil, "", fmt.Errorf("数据源声明 encoding: %s，但第 %d 行不是有效的 UTF-8：若文件是 GBK，请把 encoding 改为 gbk 或留空自动识别 (encoding: %s is declared but row %d is not valid UTF-8; for a GBK file set encoding: gbk, or leave it empty to detect)",
+			declared, sum.badUTF8Row, declared, sum.badUTF8Row)
+	}
+	if peek, _ := br.Peek(3); string(peek) == "\xEF\xBB\xBF" {
 		_, _ = br.Discard(3)
 		return br, "utf-8-bom", nil
 	}
-	// The sample may end inside a character; trailing partial bytes do not count against UTF-8.
-	valid := utf8.Valid(peek)
-	for cut := 1; !valid && cut <= 3 && cut < len(peek); cut++ {
-		valid = utf8.Valid(peek[:len(peek)-cut])
-	}
-	if valid {
-		return br, "utf-8", nil
-	}
-	if declared != "" {
-		return nil, "", fmt.Errorf("declared UTF-8 but the bytes are not valid UTF-8 (编码不是 UTF-8)")
-	}
-	return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), "gb18030", nil
+	return br, "utf-8", nil
 }
 
 func (c *Connector) nextChunk() (*source.Batch, error) {
 	ch := c.cur
 	b := ch.batch
 	t := &source.Table{Path: ch.rel, Encoding: ch.enc, Head: ch.head}
-	var err error
 	if ch.lines != nil {
-		err = ch.readJSONLines(t)
-	} else {
-		err = ch.readCSV(t)
-	}
-	if err != nil {
-		// A broken CSV stops being readable at the error: the rows before it still load,
-		// the rest of the file is quarantined as one unreadable row.
-		b.Err, b.ErrRow = err, ch.line
-		b.Raw = fmt.Sprintf("%s 自第 %d 行起无法读取 (unreadable from row %d)", ch.rel, ch.line, ch.line)
-		ch.done = true
+		if err := ch.readJSONLines(t); err != nil {
+			// A line too long for the scanner ends what can be read: the rows before it
+			// still load, the rest of the file is quarantined as one unreadable row.
+			b.Err, b.ErrRow = err, ch.line
+			b.Raw = fmt.Sprintf("%s 自第 %d 行起无法读取 (unreadable from row %d)", ch.rel, ch.line, ch.line)
+			ch.done = true
+		}
+	} else if err := ch.readCSV(t); err != nil {
+		// Reading itself failed (a disk error, not a bad record): the file stays unloaded.
+		return nil, fmt.Errorf("%s row %d: %w", ch.rel, ch.line, err)
 	}
 	b.Table = t
 	if ch.done {
@@ -274,11 +360,24 @@ func (ch *chunker) readJSONLines(t *source.Table) error {
 	return nil
 }
 
-// FirstRow returns the first row of a CSV file, decoded as the connector decodes it (GBK
-// included); the quarantine export puts it above the refused rows.
-func FirstRow(path string) ([]string, error) {
+// FirstRow returns the first row of a CSV file of the drop folder dir, decoded as the
+// connector decodes it (GBK included); the quarantine export puts it above the refused rows.
+// As for loading, only a regular file inside dir is read.
+func FirstRow(dir, rel string) ([]string, error) {
+	root, err := dropRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	real, err := regularInside(root, filepath.Join(dir, rel))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	sum, err := scanFile(context.Background(), real, true)
+	if err != nil {
+		return nil, err
+	}
 	c := &Connector{cfg: Config{ChunkRows: 1}}
-	ch, err := c.openChunker(path, filepath.Base(path))
+	ch, err := c.openChunker(dropFile{rel: rel, real: real}, sum)
 	if err != nil {
 		return nil, err
 	}

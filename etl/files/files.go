@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,7 +37,7 @@ func Read(path string, body []byte, o Options) (*Table, error) {
 	case ".json":
 		return readJSON(path, body)
 	}
-	return nil, fmt.Errorf("%s: unsupported file type %q (不支持的文件类型)", path, filepath.Ext(path))
+	return nil, fmt.Errorf("%s: 不支持的文件类型 %q，可读 .csv .txt .xlsx .json .jsonl (unsupported file type)", path, filepath.Ext(path))
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -46,16 +47,19 @@ func readXLSX(path string, body []byte, o Options) (*Table, error) {
 	// instead of whatever display format the town's template happens to use.
 	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable XLSX file: %w", path, err)
+		return nil, fmt.Errorf("%s: 不是可读的 XLSX 工作簿 (not a readable XLSX file): %w", path, err)
 	}
 	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fmt.Errorf("%s: 工作簿中没有工作表 (the workbook has no sheets)", path)
+	}
 	sheet := o.Sheet
 	if sheet == "" {
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, fmt.Errorf("%s: the workbook has no sheets", path)
-		}
 		sheet = sheets[0]
+	} else if !slices.Contains(sheets, sheet) {
+		return nil, fmt.Errorf("%s: 没有名为“%s”的工作表，工作簿中有 %s：请修改数据源的 sheet 设置 (no sheet %q; the workbook has %s: fix sheet: in the sources file)",
+			path, sheet, strings.Join(sheets, "、"), sheet, strings.Join(sheets, ", "))
 	}
 	rows, err := f.GetRows(sheet)
 	if err != nil {
@@ -64,15 +68,40 @@ func readXLSX(path string, body []byte, o Options) (*Table, error) {
 	if err := fillMerged(f, sheet, rows); err != nil {
 		return nil, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
 	}
+	if o.Sheet == "" && allBlank(rows) {
+		// The first sheet is empty while the data may sit on another: that is a setting to
+		// make, not an empty delivery.
+		for _, other := range sheets[1:] {
+			if more, err := f.GetRows(other); err == nil && !allBlank(more) {
+				return nil, fmt.Errorf("%s: 第一个工作表“%s”为空，数据在工作表“%s”：请在数据源中设置 sheet (the first sheet %q is empty and sheet %q has rows: set sheet: in the sources file)",
+					path, sheet, other, sheet, other)
+			}
+		}
+	}
+	// A sheet stores no cell past a row's last value, so rows come back as long as their last
+	// filled cell: every row is given the sheet's full width, as an empty cell is empty.
+	width := 0
+	for _, rec := range rows {
+		width = max(width, len(rec))
+	}
 	t := &Table{Path: path, Encoding: "xlsx"}
 	for i, rec := range rows {
 		if blank(rec) {
 			continue
 		}
-		vals := trimAll(rec)
-		t.Rows = append(t.Rows, Row{Num: i + 1, Values: vals, Raw: strings.Join(vals, "\t")})
+		vals := trimAll(rec, width)
+		t.Rows = append(t.Rows, Row{Num: i + 1, Values: vals, Raw: strings.Join(vals[:len(rec)], "\t")})
 	}
 	return t, nil
+}
+
+func allBlank(rows [][]string) bool {
+	for _, r := range rows {
+		if !blank(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // fillMerged copies the value of a merged range into every cell of it, so that a header
@@ -108,7 +137,7 @@ func readJSON(path string, body []byte) (*Table, error) {
 		// Platforms also wrap the array: {"data": [...]} or {"records": [...]}.
 		var wrapped map[string]json.RawMessage
 		if err2 := json.Unmarshal(body, &wrapped); err2 != nil {
-			return nil, fmt.Errorf("%s: not a JSON array of objects: %w", path, err)
+			return nil, fmt.Errorf("%s: 不是 JSON 对象数组，文件可能不完整 (not a JSON array of objects): %w", path, err)
 		}
 		keys := make([]string, 0, len(wrapped))
 		for k := range wrapped {
@@ -123,7 +152,7 @@ func readJSON(path string, body []byte) (*Table, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("%s: no array of records in the JSON object", path)
+			return nil, fmt.Errorf("%s: JSON 对象中没有记录数组 (no array of records in the JSON object)", path)
 		}
 	}
 	objs := make([]rawObject, 0, len(items))
@@ -228,8 +257,9 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-func trimAll(rec []string) []string {
-	out := make([]string, len(rec))
+// trimAll trims every cell and pads the row with empty cells to width.
+func trimAll(rec []string, width int) []string {
+	out := make([]string, max(len(rec), width))
 	for i, s := range rec {
 		out[i] = strings.TrimSpace(strings.TrimPrefix(s, "\ufeff"))
 	}

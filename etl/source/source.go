@@ -17,6 +17,15 @@ type Row struct {
 	Num    int      // 1-based physical position: CSV line, sheet row, JSON element, result row
 	Values []string // cells as text; nil for a record that could not be parsed at all
 	Raw    string   // the record as the source gave it, for quarantine
+	// Broken, when set, says why the record could not be split into values (Values is nil).
+	Broken *Broken
+}
+
+// Broken is why a record could not be read: the 0-based position of the value where it broke
+// (-1 when unknown), so the quarantine can name the column, and the reason.
+type Broken struct {
+	Field  int
+	Reason string
 }
 
 // Table is a batch's rows. The header is one of the first rows; titles may stand above it.
@@ -137,9 +146,10 @@ type Batch struct {
 	Seen bool
 	// Cursor, when set, is stored as the source's watermark after the batch is loaded.
 	Cursor *Cursor
-	// Err marks what the connector could not parse (an unreadable file, or the rest of a file
-	// after a broken line at ErrRow); the runner loads the Table's rows, if any, and quarantines
-	// Raw as one more row instead of failing the run.
+	// Err marks the rest of a content the connector could not read past ErrRow (a JSON line
+	// too long to scan); the runner loads the Table's rows, if any, and quarantines Raw as one
+	// more row. A file that cannot be read at all is an error from Next instead, and a record
+	// that cannot be parsed is a Row with Broken set.
 	Err    error
 	ErrRow int
 	Raw    string
