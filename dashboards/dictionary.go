@@ -29,6 +29,15 @@ func dictionarySections(ctx context.Context, db *warehouse.DB) ([]dictTable, err
 	if err != nil {
 		return nil, err
 	}
+	// The tables queries name; on a cluster not the shards' local tables under them.
+	tables, err := db.Tables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	named := map[string]bool{}
+	for _, t := range tables {
+		named[t] = true
+	}
 	rows, err := db.Query(ctx, "SELECT table, name, type FROM system.columns WHERE database = ?", db.Database)
 	if err != nil {
 		return nil, err
@@ -39,6 +48,9 @@ func dictionarySections(ctx context.Context, db *warehouse.DB) ([]dictTable, err
 		var table, column, typ string
 		if err := rows.Scan(&table, &column, &typ); err != nil {
 			return nil, err
+		}
+		if !named[table] {
+			continue
 		}
 		if types[table] == nil {
 			types[table] = map[string]string{}

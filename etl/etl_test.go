@@ -86,7 +86,7 @@ func TestDrillSliceEndToEnd(t *testing.T) {
 		field string
 	}
 	var quarantined []q
-	rows, err := db.Query(ctx, "SELECT locator, row_num, field FROM etl_quarantine FINAL ORDER BY locator, row_num")
+	rows, err := db.Query(ctx, "SELECT locator, row_num, field FROM (SELECT locator, row_num, field FROM etl_quarantine FINAL) ORDER BY locator, row_num")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func TestRegistryChangeLog(t *testing.T) {
 	if oldUnit != "370812001" || newUnit != "P01" || town != "370812003" {
 		t.Errorf("move = %s → %s (town %s), want 370812001 → P01 (town 370812003)", oldUnit, newUnit, town)
 	}
-	rows, err := db.Query(ctx, "SELECT row_num, field FROM etl_quarantine FINAL ORDER BY row_num")
+	rows, err := db.Query(ctx, "SELECT row_num, field FROM (SELECT row_num, field FROM etl_quarantine FINAL) ORDER BY row_num")
 	if err != nil {
 		t.Fatal(err)
 	}

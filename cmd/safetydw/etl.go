@@ -97,8 +97,11 @@ type quarantinedRow struct {
 }
 
 func quarantined(ctx context.Context, p *cron.Pipeline, source string) ([]quarantinedRow, error) {
-	rows, err := p.DB.Query(ctx, `SELECT source, locator, row_num, field, reason, raw FROM etl_quarantine FINAL
-		WHERE source = ? OR ? = '' ORDER BY source, locator, row_num`, source, source)
+	// FINAL in a subquery: on a cluster 18.16 fails "FINAL … ORDER BY" over a Distributed table
+	// when a sorting-key column is not selected (Code 8, README "Cluster mode").
+	rows, err := p.DB.Query(ctx, `SELECT source, locator, row_num, field, reason, raw
+		FROM (SELECT source, locator, row_num, field, reason, raw FROM etl_quarantine FINAL WHERE source = ? OR ? = '')
+		ORDER BY source, locator, row_num`, source, source)
 	if err != nil {
 		return nil, err
 	}

@@ -121,6 +121,16 @@ node_start() {
   dir=$(node_dir "$n")
   node_configure "$n"
   if node_running "$n" && node_answers "$n"; then return 0; fi
+  # A pid file whose process is gone means the node crashed. Its last insert may be on disk but
+  # not in ZooKeeper; with small tables that one part is "too many unexpected parts" and the
+  # server refuses to start. The flag (read once at start-up, then removed by the server) lets
+  # it detach such parts and fetch the truth from its shard partner.
+  if [ -f "$dir/server.pid" ]; then
+    log "node $n did not stop cleanly (节点 $n 非正常停止): restoring its replicated tables from their replicas."
+    mkdir -p "$dir/data/flags"
+    touch "$dir/data/flags/force_restore_data"
+    rm -f "$dir/server.pid"
+  fi
   clickhouse-server --config-file="$dir/config.xml" --pid-file="$dir/server.pid" --daemon
 }
 
@@ -140,16 +150,17 @@ node_wait() {
 node_stop() {
   local n=$1 sig=${2:-TERM} pidfile pid
   pidfile="$(node_dir "$n")/server.pid"
-  if ! node_running "$n"; then rm -f "$pidfile"; return 0; fi
+  if ! node_running "$n"; then return 0; fi  # a stale pid file stays: node_start reads it as a crash
   pid=$(cat "$pidfile")
   kill -s "$sig" "$pid"
   for _ in $(seq 1 120); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
+    # A killed node keeps its pid file, as after a crash, so that node_start knows.
+    kill -0 "$pid" 2>/dev/null || { [ "$sig" = KILL ] || rm -f "$pidfile"; return 0; }
     sleep 0.25
   done
   log "node $n ($pid) did not stop in 30 s; killing it."
   kill -9 "$pid" 2>/dev/null || true
-  rm -f "$pidfile"
+  # the pid file stays: the next start treats this as the crash it is
 }
 
 write_deploy() {
