@@ -328,6 +328,9 @@ func (s Spec) check(targets map[string]refdata.Target) error {
 			bad("targets", "no target %s in warehouse/refdata/targets.csv", id)
 		case t.Kind == "L":
 			bad("targets", "%s is a milestone (kind L), tracked by the task ledger, not a metric", id)
+		case (t.Unit == "%") != (s.Unit == "%"):
+			// A share judged against a count (or the reverse) would read "100 % ≥ 0" as met.
+			bad("targets", "%s is measured in %q, the metric in %q: link the metric that measures the target itself", id, t.Unit, s.Unit)
 		}
 	}
 	if s.Source == "" {

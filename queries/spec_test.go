@@ -32,6 +32,7 @@ numerator: count()
 		"clock.yaml":     {[2]string{"FROM fact_accident", "FROM fact_accident WHERE occurred_at < now()"}, "source: uses the server clock"},
 		"target.yaml":    {[2]string{"[T01]", "[T999]"}, "targets: no target T999"},
 		"milestone.yaml": {[2]string{"[T01]", "[T18]"}, "targets: T18 is a milestone"},
+		"unit.yaml":      {[2]string{"unit: 项", "unit: \"%\""}, `targets: T01 is measured in "count", the metric in "%"`},
 		"dim.yaml":       {[2]string{"[district, town]", "[district, village]"}, `dimensions: unknown dimension "village"`},
 		"first.yaml":     {[2]string{"[district, town]", "[town]"}, "dimensions: must start with district"},
 		"grain.yaml":     {[2]string{"[year]", "[week]"}, `grains: "week" is not one of`},
