@@ -17,6 +17,7 @@ import (
 
 	"safetydw/cron"
 	"safetydw/etl"
+	"safetydw/etl/normalize"
 	"safetydw/queries"
 	"safetydw/warehouse"
 )
@@ -136,6 +137,12 @@ func dashboardsCmd() *cobra.Command {
 
 func demoCmd() *cobra.Command {
 	return step("demo", "在样例数据上运行完整流程 (run the whole pipeline on the sample data)", func(p *cron.Pipeline, ctx context.Context) error {
+		// The sample's persons are made up: the demo alone may key them with the public salt.
+		normalize.UseDemoSalt()
+		if os.Getenv(normalize.SaltEnv) == "" {
+			fmt.Fprintln(os.Stderr, "演示数据使用公开的演示盐生成人员标识；正式数据必须设置 "+normalize.SaltEnv+
+				" (the demo keys its made-up persons with the public demo salt; real data needs "+normalize.SaltEnv+")")
+		}
 		index, err := p.RunAll(ctx)
 		if err != nil {
 			return err

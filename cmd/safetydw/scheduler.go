@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"safetydw/cron"
+	"safetydw/etl"
 )
 
 func schedulerCmd() *cobra.Command {
@@ -15,6 +16,10 @@ func schedulerCmd() *cobra.Command {
 	var runNow bool
 	var timeout time.Duration
 	c := step("scheduler", "按计划运行：载入、重算指标、生成看板 (run load → metrics → dashboards on a schedule, China time)", func(p *cron.Pipeline, ctx context.Context) error {
+		// Refused at start, not at every scheduled run, for a missing salt.
+		if err := etl.CheckSalt(p.Sources); err != nil {
+			return err
+		}
 		if err := p.Migrate(ctx); err != nil {
 			return err
 		}
