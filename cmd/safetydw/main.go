@@ -19,6 +19,7 @@ import (
 	"safetydw/etl"
 	"safetydw/etl/normalize"
 	"safetydw/queries"
+	"safetydw/queries/export"
 	"safetydw/warehouse"
 )
 
@@ -51,10 +52,18 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "错误 (error):", err)
+		reportError(err)
 		os.Exit(1)
 	}
 }
+
+// stderr takes progress lines and errors. They quote source files (paths, values, server
+// answers), whose control characters must not reach the terminal: every line passes
+// export.Printable.
+var stderr = export.Terminal(os.Stderr)
+
+// reportError prints what made a command fail.
+func reportError(err error) { fmt.Fprintln(stderr, "错误 (error):", err) }
 
 var flags struct{ drop, sources, landing, out, echarts, asOf string }
 
@@ -92,7 +101,7 @@ func pipeline(ctx context.Context) (*cron.Pipeline, error) {
 		return nil, err
 	}
 	return &cron.Pipeline{DB: db, DropDir: flags.drop, Sources: sources, Landing: flags.landing, OutDir: flags.out,
-		EChartsJS: flags.echarts, Log: os.Stderr, AsOf: day}, nil
+		EChartsJS: flags.echarts, Log: stderr, AsOf: day}, nil
 }
 
 // step makes a subcommand that runs one pipeline step.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,7 +26,7 @@ func schedulerCmd() *cobra.Command {
 			_, err := p.RunAll(ctx)
 			return err
 		}}
-		return cron.Schedule(ctx, []cron.Job{job}, runNow, os.Stderr)
+		return cron.Schedule(ctx, []cron.Job{job}, runNow, stderr)
 	})
 	c.Flags().StringVar(&spec, "spec", "5 * * * *", "cron spec in China time (运行计划): five fields, or @hourly, @every 30m")
 	c.Flags().BoolVar(&runNow, "run-now", true, "also run once at start, for what was missed while stopped (启动时先运行一次)")
