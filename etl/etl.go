@@ -13,6 +13,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -38,6 +39,8 @@ type Runner struct {
 	// Reload holds globs (relative to DropDir, like file patterns): matching files load again
 	// even though their content was loaded before (etl run --reload).
 	Reload []string
+
+	logMu sync.Mutex // connectors log from the reading goroutine (logWriter)
 }
 
 // Stats is the outcome of one source in one run.
@@ -62,7 +65,10 @@ func (r *Runner) now() time.Time {
 // personal data and credentials are scrubbed here, for every line.
 func (r *Runner) logf(format string, args ...any) {
 	if r.Log != nil {
-		fmt.Fprintln(r.Log, normalize.Scrub(fmt.Sprintf(format, args...)))
+		line := normalize.Scrub(fmt.Sprintf(format, args...))
+		r.logMu.Lock()
+		defer r.logMu.Unlock()
+		fmt.Fprintln(r.Log, line)
 	}
 }
 

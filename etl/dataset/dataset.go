@@ -91,12 +91,7 @@ func (d *Dataset) hasPersonColumns() bool {
 
 // MakesPersonKeys reports whether the dataset stores person keys, so loading it needs the salt.
 func (d *Dataset) MakesPersonKeys() bool {
-	for _, c := range d.Columns {
-		if c.PII == IDNumber {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(d.Columns, func(c Column) bool { return c.PII == IDNumber })
 }
 
 // Dataset is a self-describing source dataset: where its rows go and how to read them.
