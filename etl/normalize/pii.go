@@ -24,6 +24,17 @@ const DemoSalt = "safetydw-demo-salt-not-for-production"
 // the ID numbers (`openssl rand -hex 32` gives 64).
 const MinSaltLen = 16
 
+// minSaltDistinct refuses a long but trivial salt (aaaa…, 1234 1234 …).
+const minSaltDistinct = 8
+
+func distinctRunes(s string) int {
+	seen := map[rune]bool{}
+	for _, r := range s {
+		seen[r] = true
+	}
+	return len(seen)
+}
+
 var demoSalt atomic.Bool
 
 // UseDemoSalt lets the demo run on the sample data without a salt of its own: with
@@ -50,6 +61,9 @@ func Salt() (string, error) {
 	case len([]rune(s)) < MinSaltLen:
 		return "", fmt.Errorf("%s 太短（%d 个字符，至少 %d 个）(salt too weak: %d characters, at least %d)：%s",
 			SaltEnv, len([]rune(s)), MinSaltLen, len([]rune(s)), MinSaltLen, saltHelp)
+	case distinctRunes(s) < minSaltDistinct:
+		return "", fmt.Errorf("%s 过于简单（只有 %d 种字符）(salt too weak: only %d distinct characters)：%s",
+			SaltEnv, distinctRunes(s), distinctRunes(s), saltHelp)
 	}
 	return s, nil
 }
