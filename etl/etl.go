@@ -13,6 +13,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -22,6 +23,7 @@ import (
 	"safetydw/etl/files"
 	"safetydw/etl/httpapi"
 	"safetydw/etl/landing"
+	"safetydw/etl/normalize"
 	"safetydw/etl/source"
 	"safetydw/etl/sqldb"
 	"safetydw/warehouse"
@@ -37,6 +39,8 @@ type Runner struct {
 	// Reload holds globs (relative to DropDir, like file patterns): matching files load again
 	// even though their content was loaded before (etl run --reload).
 	Reload []string
+
+	logMu sync.Mutex // connectors log from the reading goroutine (logWriter)
 }
 
 // Stats is the outcome of one source in one run.
@@ -57,16 +61,55 @@ func (r *Runner) now() time.Time {
 	return time.Now()
 }
 
+// logf prints a progress line. Locators, reasons and errors in it come from sources:
+// personal data and credentials are scrubbed here, for every line.
 func (r *Runner) logf(format string, args ...any) {
 	if r.Log != nil {
-		fmt.Fprintf(r.Log, format+"\n", args...)
+		line := normalize.Scrub(fmt.Sprintf(format, args...))
+		r.logMu.Lock()
+		defer r.logMu.Unlock()
+		fmt.Fprintln(r.Log, line)
 	}
+}
+
+// logWriter hands a connector's lines to logf.
+type logWriter struct{ r *Runner }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.r.logf("%s", strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
+}
+
+// scrubbed is an error whose text leaves the runner (the console, etl_runs.error, which
+// analysts read): personal data masked and credentials redacted by normalize.Scrub, whatever
+// produced it (Go's HTTP client quotes the URL with its token). errors.Is and As see the cause.
+type scrubbed struct{ err error }
+
+func (e scrubbed) Error() string { return normalize.Scrub(e.err.Error()) }
+func (e scrubbed) Unwrap() error { return e.err }
+
+// CheckSalt refuses to start when a source's dataset makes person keys and the salt is
+// missing or weak: the rows would otherwise all be refused, or, before, keyed with a public salt.
+func CheckSalt(sources []SourceConfig) error {
+	for _, src := range sources {
+		ds, err := dataset.New(src.Dataset, dataset.Env{})
+		if err != nil || !ds.MakesPersonKeys() {
+			continue // an unknown dataset fails when its source runs
+		}
+		if _, err := normalize.Salt(); err != nil {
+			return fmt.Errorf("source %s (dataset %s): %w", src.Name, src.Dataset, err)
+		}
+	}
+	return nil
 }
 
 // Run runs each source in order and stops at the first that fails. Sources that facts
 // borrow from (the enterprise registry) must come first. A file that cannot be loaded as a
 // whole (see files.Connector.Next) fails its source, so the run, and stays unloaded.
 func (r *Runner) Run(ctx context.Context, sources []SourceConfig) ([]Stats, error) {
+	if err := CheckSalt(sources); err != nil {
+		return nil, err
+	}
 	if err := r.checkReload(sources); err != nil {
 		return nil, err
 	}
@@ -85,6 +128,9 @@ func (r *Runner) runSource(ctx context.Context, src SourceConfig) (Stats, error)
 	started := r.now()
 	st := Stats{RunID: newRunID(started), Source: src.Name}
 	err := r.load(ctx, src, &st, uint64(started.UnixNano()))
+	if err != nil {
+		err = scrubbed{err}
+	}
 	if rerr := r.recordRun(ctx, src, st, started, err); rerr != nil && err == nil {
 		err = fmt.Errorf("record run: %w", rerr)
 	}
@@ -106,7 +152,11 @@ func (r *Runner) open(ctx context.Context, src SourceConfig) (source.Connector, 
 		if err != nil {
 			return nil, err
 		}
-		return httpapi.Open(*src.HTTP, wm)
+		cfg := *src.HTTP
+		if cfg.Log == nil {
+			cfg.Log = logWriter{r} // retry lines quote the URL: scrubbed like every other line
+		}
+		return httpapi.Open(cfg, wm)
 	case src.Kind == "sql" && src.SQL != nil:
 		wm, err := r.Watermark(ctx, src.Name)
 		if err != nil {
@@ -289,7 +339,7 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, version uint64
 	if b.Err != nil {
 		// What could not be parsed is quarantined as one row, so it is listed and not lost.
 		res.Read++
-		res.Rejects = append(res.Rejects, dataset.Reject{Row: b.ErrRow, Field: "文件", Reason: b.Err.Error(), Raw: ds.Redact(b.Raw)})
+		res.Rejects = append(res.Rejects, dataset.Reject{Row: b.ErrRow, Field: "文件", Reason: normalize.RedactPII(b.Err.Error()), Raw: normalize.RedactPII(b.Raw)})
 	}
 	p.res = res
 	p.rejects = r.rejectRecord(src.Name, b, res.Rejects, p.id)

@@ -14,6 +14,7 @@ import (
 	"safetydw/cron"
 	"safetydw/etl/dataset"
 	"safetydw/etl/files"
+	"safetydw/etl/normalize"
 	"safetydw/etl/source"
 	"safetydw/queries/export"
 )
@@ -203,7 +204,8 @@ func headerLine(dropDir, loc string) string {
 	if err != nil || rec == nil {
 		return ""
 	}
-	return source.Row{Values: rec}.RawText()
+	// The first row is the header, or, in a file without one, a person's record.
+	return normalize.RedactPII(source.Row{Values: rec}.RawText())
 }
 
 func clip(s string, n int) string {

@@ -17,7 +17,9 @@ import (
 
 	"safetydw/cron"
 	"safetydw/etl"
+	"safetydw/etl/normalize"
 	"safetydw/queries"
+	"safetydw/queries/export"
 	"safetydw/warehouse"
 )
 
@@ -50,10 +52,18 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "错误 (error):", err)
+		reportError(err)
 		os.Exit(1)
 	}
 }
+
+// stderr takes progress lines and errors. They quote source files (paths, values, server
+// answers), whose control characters must not reach the terminal: every line passes
+// export.Printable.
+var stderr = export.Terminal(os.Stderr)
+
+// reportError prints what made a command fail.
+func reportError(err error) { fmt.Fprintln(stderr, "错误 (error):", err) }
 
 var flags struct{ drop, sources, landing, out, echarts, asOf string }
 
@@ -91,7 +101,7 @@ func pipeline(ctx context.Context) (*cron.Pipeline, error) {
 		return nil, err
 	}
 	return &cron.Pipeline{DB: db, DropDir: flags.drop, Sources: sources, Landing: flags.landing, OutDir: flags.out,
-		EChartsJS: flags.echarts, Log: os.Stderr, AsOf: day}, nil
+		EChartsJS: flags.echarts, Log: stderr, AsOf: day}, nil
 }
 
 // step makes a subcommand that runs one pipeline step.
@@ -136,6 +146,12 @@ func dashboardsCmd() *cobra.Command {
 
 func demoCmd() *cobra.Command {
 	return step("demo", "在样例数据上运行完整流程 (run the whole pipeline on the sample data)", func(p *cron.Pipeline, ctx context.Context) error {
+		// The sample's persons are made up: the demo alone may key them with the public salt.
+		normalize.UseDemoSalt()
+		if os.Getenv(normalize.SaltEnv) == "" {
+			fmt.Fprintln(os.Stderr, "演示数据使用公开的演示盐生成人员标识；正式数据必须设置 "+normalize.SaltEnv+
+				" (the demo keys its made-up persons with the public demo salt; real data needs "+normalize.SaltEnv+")")
+		}
 		index, err := p.RunAll(ctx)
 		if err != nil {
 			return err

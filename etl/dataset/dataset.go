@@ -6,6 +6,7 @@ package dataset
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -46,9 +47,51 @@ type Column struct {
 	// float32, float64, []string for StringList, *time.Time for NullableDateTime). It also
 	// sees empty cells of optional columns.
 	Parse func(string) (any, error)
-	// Personal marks a column read from personal data (names, ID numbers, phones): a rejected
-	// row keeps that cell only masked, so the quarantine never holds what the table may not.
-	Personal bool
+	// PII declares the personal data a column may hold; the transform masks it before Parse,
+	// so the table, the quarantine and the archive never hold it in clear.
+	PII PII
+}
+
+// PII is what personal data a column holds, and so how its values are stored.
+type PII int
+
+const (
+	NoPII PII = iota
+	// FreeText: remarks, addresses, parties. ID numbers, phones, landlines and labelled names
+	// in it are masked (normalize.RedactPII); the rest stays readable.
+	FreeText
+	// PersonName: a person's name, stored as 张** (normalize.MaskName).
+	PersonName
+	// Phone: a phone number, stored as 138****5678 (normalize.MaskPhone).
+	Phone
+	// IDNumber: a 公民身份号码, stored as the salted person_key (normalize.PersonKey); a dataset
+	// with one needs SAFETYDW_PII_SALT.
+	IDNumber
+)
+
+// mask turns a cell of the column into what may be stored.
+func (p PII) mask(v string) (string, error) {
+	switch p {
+	case FreeText:
+		return normalize.RedactPII(v), nil
+	case PersonName:
+		return normalize.MaskName(v), nil
+	case Phone:
+		return normalize.MaskPhone(v), nil
+	case IDNumber:
+		return normalize.PersonKey(v)
+	}
+	return v, nil
+}
+
+// hasPersonColumns reports whether a column holds names, phones or ID numbers as a whole.
+func (d *Dataset) hasPersonColumns() bool {
+	return slices.ContainsFunc(d.Columns, func(c Column) bool { return c.PII > FreeText })
+}
+
+// MakesPersonKeys reports whether the dataset stores person keys, so loading it needs the salt.
+func (d *Dataset) MakesPersonKeys() bool {
+	return slices.ContainsFunc(d.Columns, func(c Column) bool { return c.PII == IDNumber })
 }
 
 // Dataset is a self-describing source dataset: where its rows go and how to read them.
@@ -171,7 +214,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 		res.Read++
 		rec.Row = row.Num
 		reject := func(field, reason string) {
-			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: field, Reason: reason, Raw: d.rejectText(row, colFor)})
+			res.Rejects = append(res.Rejects, Reject{Row: row.Num, Field: field, Reason: normalize.RedactPII(reason), Raw: d.rejectText(row, colFor)})
 		}
 		if row.Values == nil {
 			field, reason := "行", "无法解析的记录 (unparsable record)"
@@ -212,39 +255,21 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	return res
 }
 
-// personal reports whether any column is read from personal data.
-func (d *Dataset) personal() bool {
-	for _, c := range d.Columns {
-		if c.Personal {
-			return true
-		}
-	}
-	return false
-}
-
-// Redact hides ID and phone numbers in text about a dataset with personal columns (a
-// rejected row, the preview of an unreadable file); other datasets' text is kept as is.
-func (d *Dataset) Redact(text string) string {
-	if !d.personal() {
-		return text
-	}
-	return normalize.RedactPII(text)
-}
-
-// rejectText is a rejected row's text for the quarantine: as the source gave it, or, for a
-// dataset with personal columns, rebuilt from its cells with those masked.
+// rejectText is a rejected row's text for the quarantine, rebuilt from its cells with the
+// declared personal columns masked (an ID number or name is never kept, even a malformed one),
+// then through normalize.RedactPII for what free text and undeclared columns hold.
 func (d *Dataset) rejectText(row source.Row, colFor []int) string {
-	if !d.personal() || row.Values == nil {
-		return d.Redact(row.RawText())
+	if row.Values == nil || !d.hasPersonColumns() {
+		return normalize.RedactPII(row.RawText())
 	}
 	vals := make([]string, len(row.Values))
 	for i, v := range row.Values {
-		if i < len(colFor) && colFor[i] >= 0 && d.Columns[colFor[i]].Personal {
+		if i < len(colFor) && colFor[i] >= 0 && d.Columns[colFor[i]].PII > FreeText {
 			v = normalize.MaskName(v)
 		}
 		vals[i] = v
 	}
-	return d.Redact(source.Row{Values: vals}.RawText())
+	return normalize.RedactPII(source.Row{Values: vals}.RawText())
 }
 
 // findHeader returns the index of the header row among the first rows (titles may sit above
@@ -434,7 +459,10 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 		if v == "" {
 			continue // checked below with the columns the row lacks
 		}
-		var err error
+		v, err := c.PII.mask(v)
+		if err != nil {
+			return &fieldError{c.Headers[0], err.Error()}
+		}
 		if c.Parse != nil {
 			var x any
 			if x, err = c.Parse(v); err == nil {

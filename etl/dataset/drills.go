@@ -22,7 +22,7 @@ func Drills(ents Enterprises) *Dataset {
 			{Name: "industry_code", Kind: String},
 			{Name: "drill_date", Kind: Date, Headers: []string{"演练日期", "演练时间", "drill_date"}, Required: true},
 			{Name: "drill_type", Kind: String, Headers: []string{"演练类型", "drill_type"}, Required: true, Parse: oneOf("综合", "专项", "现场处置")},
-			{Name: "scenario", Kind: String, Headers: []string{"演练场景", "场景", "scenario"}},
+			{Name: "scenario", Kind: String, Headers: []string{"演练场景", "场景", "scenario"}, PII: FreeText},
 			{Name: "is_evacuation", Kind: UInt8, Headers: []string{"疏散逃生", "是否疏散演练"}},
 			{Name: "no_advance_notice", Kind: UInt8, Headers: []string{"不提前通知"}},
 			{Name: "no_script", Kind: UInt8, Headers: []string{"不设定脚本"}},

@@ -132,7 +132,7 @@ func HazardEvents() *Dataset {
 			{Name: "actor_dept", Kind: String, Headers: []string{"actor_dept", "办理部门"}},
 			{Name: "actor_dept_code", Kind: String},
 			{Name: "actor_level", Kind: String, Headers: []string{"actor_level", "办理层级"}, Parse: optionalOneOf(finderLevels...)},
-			{Name: "note", Kind: String, Headers: []string{"note", "备注"}},
+			{Name: "note", Kind: String, Headers: []string{"note", "备注"}, PII: FreeText},
 			{Name: "source_file", Kind: String},
 			{Name: "source_row", Kind: UInt32},
 			{Name: "_version", Kind: UInt64},

@@ -34,7 +34,7 @@ func LedgerItems(ents Enterprises) *Dataset {
 			{Name: "quantity", Kind: Float64, Headers: []string{"数量", "quantity"}, Parse: nonNegative},
 			{Name: "qty_unit", Kind: String, Headers: []string{"计量单位", "单位", "qty_unit"}},
 			{Name: "connected_smart_site", Kind: UInt8, Headers: []string{"是否接入智慧工地", "接入智慧工地", "connected_smart_site"}},
-			{Name: "evidence_ref", Kind: String, Headers: []string{"佐证材料", "evidence_ref"}},
+			{Name: "evidence_ref", Kind: String, Headers: []string{"佐证材料", "evidence_ref"}, PII: FreeText},
 			{Name: "source_file", Kind: String},
 			{Name: "source_row", Kind: UInt32},
 			{Name: "_version", Kind: UInt64},

@@ -17,15 +17,11 @@ var (
 	officialRoles = map[string]bool{"监管执法人员": true, "网格员": true}
 )
 
-func personKey(s string) (any, error) { return normalize.PersonKey(s) }
-func maskName(s string) (any, error)  { return normalize.MaskName(s), nil }
-func maskPhone(s string) (any, error) { return normalize.MaskPhone(s), nil }
-
 // Training is the training platforms' record of who was trained or examined (fact_training).
 // It carries ID numbers, names and phones in clear: the ID number becomes the salted
 // person_key (a bad GB 11643 check character is refused, since the key would then split a
 // person in two), name and phone are kept masked only, and none of the three is stored, not
-// even in the quarantine (the columns are Personal).
+// even in the quarantine (the columns are declared PII).
 func Training(ents Enterprises) *Dataset {
 	return &Dataset{
 		Name:        "training",
@@ -36,9 +32,9 @@ func Training(ents Enterprises) *Dataset {
 			{Name: "record_id", Kind: String},
 			{Name: "src_system", Kind: String},
 			{Name: "src_id", Kind: String, Headers: []string{"记录编号", "培训记录编号", "record_no"}, Required: true},
-			{Name: "person_key", Kind: String, Headers: []string{"身份证号", "公民身份号码", "身份证号码", "证件号码", "id_card"}, Required: true, Parse: personKey, Personal: true},
-			{Name: "person_name_masked", Kind: String, Headers: []string{"姓名", "学员姓名", "name"}, Required: true, Parse: maskName, Personal: true},
-			{Name: "phone_masked", Kind: String, Headers: []string{"手机号", "手机号码", "联系电话", "phone"}, Parse: maskPhone, Personal: true},
+			{Name: "person_key", Kind: String, Headers: []string{"身份证号", "公民身份号码", "身份证号码", "证件号码", "id_card"}, Required: true, PII: IDNumber},
+			{Name: "person_name_masked", Kind: String, Headers: []string{"姓名", "学员姓名", "name"}, Required: true, PII: PersonName},
+			{Name: "phone_masked", Kind: String, Headers: []string{"手机号", "手机号码", "联系电话", "phone"}, PII: Phone},
 			{Name: "enterprise_id", Kind: String, Headers: []string{"统一社会信用代码", "社会信用代码", "uscc"}, Parse: optionalUSCC},
 			{Name: "unit_name", Kind: String, Headers: []string{"单位名称", "工作单位", "unit"}},
 			{Name: "dept_code", Kind: String},

@@ -48,7 +48,9 @@ func TestIDCard(t *testing.T) {
 }
 
 func TestPersonKey(t *testing.T) {
-	t.Setenv(SaltEnv, "")
+	t.Setenv(SaltEnv, DemoSalt)
+	demoSalt.Store(true) // as `safetydw demo` does; the keys below are the demo salt's
+	defer demoSalt.Store(false)
 	// printf '%s' '11010519491231002Xsafetydw-demo-salt-not-for-production' | sha256sum
 	const want = "6f3c07773d64ff7afb70080e9cc87557bc3afc1f6de34935257bb8e10b2c767a"
 	for _, in := range []string{"11010519491231002X", "11010519491231002x"} {
@@ -60,7 +62,7 @@ func TestPersonKey(t *testing.T) {
 		t.Error("PersonKey accepted a number with a wrong check character")
 	}
 	// Another salt gives another key for the same person.
-	t.Setenv(SaltEnv, "production-secret")
+	t.Setenv(SaltEnv, "production-secret-0123")
 	if got, _ := PersonKey("11010519491231002X"); got == want || len(got) != 64 {
 		t.Errorf("PersonKey with SAFETYDW_PII_SALT set = %q; want a different 64-digit key", got)
 	}
@@ -94,9 +96,51 @@ func TestRedactPII(t *testing.T) {
 		"13812345678,13912345678":                                      "138****5678,139****5678",
 		// A USCC made of digits has no birth date in it and stays; so do counts and dates.
 		"913708122046864978,2024-03-05,1250": "913708122046864978,2024-03-05,1250",
+		// Landlines with an area code set off; a bare run of digits (a count, a code) stays.
+		"值班电话 0538-6221234，传真（0538）62212345": "值班电话 0538-*******，传真（0538）********",
+		"(010) 12345678;5381234567":          "(010) ********;5381234567",
+		// A name after a label with a colon; the same words without one are not a name.
+		"联系人：王小明，负责人:李四 电话13812345678": "联系人：王**，负责人:李* 电话138****5678",
+		"责任人员已落实，负责人已到场":               "责任人员已落实，负责人已到场",
 	} {
 		if got := RedactPII(in); got != want {
 			t.Errorf("RedactPII(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestSalt: before, an unset SAFETYDW_PII_SALT silently meant the public demo salt, and a
+// person_key was reversed to the ID number in 2.2 s. Now only the demo may fall back to it.
+func TestSalt(t *testing.T) {
+	for salt, why := range map[string]string{
+		"":                "unset",
+		"short-salt-15ch": "15 characters, one fewer than MinSaltLen",
+		DemoSalt:          "the public demo salt outside the demo",
+		"一二三四五六七八九十一二三四五": "15 characters (runes, not bytes)",
+	} {
+		t.Setenv(SaltEnv, salt)
+		_, err := Salt()
+		if err == nil {
+			t.Errorf("Salt() with %q (%s) = nil error, want a refusal", salt, why)
+			continue
+		}
+		if _, kerr := PersonKey("11010519491231002X"); kerr == nil {
+			t.Errorf("PersonKey made a key with salt %q (%s)", salt, why)
+		}
+		for _, must := range []string{SaltEnv, "openssl rand -hex 32", "不可更换"} {
+			if !strings.Contains(err.Error(), must) {
+				t.Errorf("Salt() with %q: %v; want it to say %q", salt, err, must)
+			}
+		}
+	}
+	t.Setenv(SaltEnv, "0123456789abcdef")
+	if s, err := Salt(); err != nil || s != "0123456789abcdef" {
+		t.Errorf("Salt() with a 16-character salt = %q, %v", s, err)
+	}
+	t.Setenv(SaltEnv, "")
+	demoSalt.Store(true)
+	defer demoSalt.Store(false)
+	if s, err := Salt(); err != nil || s != DemoSalt {
+		t.Errorf("Salt() in the demo, unset = %q, %v; want the demo salt", s, err)
 	}
 }

@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"unicode"
@@ -102,6 +103,24 @@ func Printable(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// Terminal wraps the writer of a terminal (stderr): every line written through it passes
+// Printable, its line breaks kept. Each write is escaped on its own, so it should hold whole
+// lines, as fmt.Fprintln writes them.
+func Terminal(w io.Writer) io.Writer { return terminal{w} }
+
+type terminal struct{ w io.Writer }
+
+func (t terminal) Write(p []byte) (int, error) {
+	lines := strings.Split(string(p), "\n")
+	for i, l := range lines {
+		lines[i] = Printable(l)
+	}
+	if _, err := io.WriteString(t.w, strings.Join(lines, "\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // unsafeRune: C0 and C1 controls, DEL, and the bidirectional embedding, override and isolate

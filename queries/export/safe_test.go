@@ -3,6 +3,7 @@ package export_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -127,5 +128,15 @@ func TestPrintable(t *testing.T) {
 		if got := export.Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestTerminal: the console keeps its line breaks, and nothing else of a value reaches it raw.
+func TestTerminal(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	fmt.Fprintln(export.Terminal(&b), "隔离 red\x1b[31m.csv 第 2 行\nnext\tline\r")
+	if want := "隔离 red\\x1b[31m.csv 第 2 行\nnext\\tline\\r\n"; b.String() != want {
+		t.Errorf("Terminal wrote %q, want %q", b.String(), want)
 	}
 }

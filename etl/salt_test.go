@@ -1,0 +1,9 @@
+package etl_test
+
+import (
+	"testing"
+
+	"safetydw/etl/normalize/salttest"
+)
+
+func TestMain(m *testing.M) { salttest.Main(m) }
