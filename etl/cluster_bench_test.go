@@ -54,7 +54,8 @@ func BenchmarkClusterLoad(b *testing.B) {
 				cfg  warehouse.Config
 				env  []string
 			}{
-				{"single", single, []string{"CLICKHOUSE_ADDR=" + single.Addr, warehouse.DeployEnv + "="}},
+				// n1 alone, logged in with the cluster's password (not the local server's file).
+				{"single", single, []string{"CLICKHOUSE_ADDR=" + single.Addr, warehouse.DeployEnv + "=", "CLICKHOUSE_PASSWORD=" + cfg.Password}},
 				{"cluster", cfg, []string{"CLICKHOUSE_ADDR=", warehouse.DeployEnv + "=" + os.Getenv(warehouse.DeployEnv)}},
 			} {
 				db := warehousetest.NewOn(b, m.cfg)
