@@ -7,6 +7,7 @@ package dataset
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -63,13 +64,42 @@ type Dataset struct {
 	// same key and the same text is a re-sent copy (loaded, and deduplicated by the table);
 	// with different text it is a conflict, refused so that nobody's data wins silently.
 	Key string
+	// KeyScope says how far Key reaches beyond one file (see KeyScope).
+	KeyScope KeyScope
+	// UpdatedAt names the column in which the source system stamps each change of a record
+	// (the platform's updated_at): rows of one key with different stamps are successive
+	// states of the record, not a conflict between sources.
+	UpdatedAt string
+	// NotFuture names the date and time columns of things that have happened (a reading
+	// taken, a drill held, a hazard found or closed): a value after the run's day (China
+	// time) is refused. Plan dates (deadlines, due dates) are not listed and may lie ahead.
+	NotFuture []string
 }
+
+// KeyScope is how far a dataset's natural key reaches.
+type KeyScope int
+
+const (
+	// KeyGlobal: the key names one record across every file and source of the system
+	// (platform hazard ids, credit codes). A key loaded before from another file with
+	// different content is quarantined as a conflict (etl's key check), never overwritten.
+	KeyGlobal KeyScope = iota
+	// KeyPerFile: the key is only a submitter's own numbering (a town's Excel 1…30), so for
+	// rows from files it is widened by the file's path: two towns' drill 1 are two drills.
+	KeyPerFile
+)
 
 // Meta is what the runner knows about the rows' origin.
 type Meta struct {
 	SourceSystem string
 	File         string
 	Version      uint64
+	// FromFile says the rows come from a file of the drop folder (not an API page or a query
+	// chunk, whose rows are updates of one system's records): File then names their origin.
+	FromFile bool
+	// RunDay is the run's day in China time; NotFuture dates after it are refused. The zero
+	// value checks nothing (a replay or a bench without a run).
+	RunDay time.Time
 }
 
 // Reject is a row that could not be loaded.
@@ -470,6 +500,9 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 			rec.cells[j].null = true
 		}
 	}
+	if err := d.checkFuture(rec); err != nil {
+		return err
+	}
 	if d.Finish != nil {
 		if err := d.Finish(rec); err != nil {
 			if fe, ok := err.(*FieldError); ok {
@@ -478,6 +511,7 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 			return &fieldError{"行", err.Error()}
 		}
 	}
+	d.widenKey(rec)
 	return nil
 }
 

@@ -44,6 +44,7 @@ func SensorReadings() *Dataset {
 		Name:        "sensor_readings",
 		Table:       "fact_sensor_reading",
 		Description: "监测点读数 (sensor readings), one row per point and timestamp",
+		NotFuture:   []string{"ts"},
 		Columns: []Column{
 			{Name: "point_id", Kind: String, Headers: []string{"point_id", "点位编号", "监测点编号"}, Required: true},
 			{Name: "ts", Kind: DateTime, Headers: []string{"ts", "采集时间", "时间"}, Required: true},

@@ -1,0 +1,218 @@
+package etl
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/ext"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"safetydw/etl/dataset"
+)
+
+// keyCheck finds the rows of a file batch whose global key (dataset.KeyGlobal) was loaded
+// before from another file or source with other content, and turns them into rejects, so
+// that no file silently overwrites another's record. It asks the warehouse once per batch,
+// for the batch's keys only (sent as external data, GLOBAL IN so a cluster's shards get them),
+// and reads through the normal table name, Distributed on a cluster. It runs in the serial
+// store loop, so it sees every batch stored before it, of this run too.
+//
+// Rows of the same file are never a conflict (a re-sent file corrects its own rows), nor are
+// rows whose UpdatedAt stamps differ (the source says which state is newer), nor rows of
+// incremental sources, whose pages are a system's updates of its own records.
+func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared) (int, error) {
+	if ds.Key == "" || ds.KeyScope != dataset.KeyGlobal || p.b.Hash == "" || p.res == nil || p.res.Loaded == 0 {
+		return 0, nil
+	}
+	cols := comparedColumns(ds)
+	keys, err := ext.NewTable("_keys", ext.Column("k", "String"))
+	if err != nil {
+		return 0, err
+	}
+	for _, rec := range p.res.Records {
+		ka := rec.Column(rec.Schema().FieldIndices(ds.Key)[0]).(*array.String)
+		for i := 0; i < ka.Len(); i++ {
+			if err := keys.Append(ka.Value(i)); err != nil {
+				return 0, err
+			}
+		}
+	}
+	exprs := make([]string, len(cols))
+	for i, c := range cols {
+		exprs[i] = storedText(c)
+	}
+	q := fmt.Sprintf("SELECT %s, source_file, %s FROM %s FINAL WHERE %s GLOBAL IN _keys AND source_file != ?",
+		ds.Key, strings.Join(exprs, ", "), ds.Table, ds.Key)
+	rows, err := r.DB.Query(clickhouse.Context(ctx, clickhouse.WithExternalTable(keys)), q, p.b.Locator)
+	if err != nil {
+		return 0, fmt.Errorf("ClickHouse %s: 读取已载入的编号失败 (read loaded keys): %w", r.DB.Addr, err)
+	}
+	defer rows.Close()
+	type stored struct {
+		file string
+		vals []string
+	}
+	loaded := map[string]stored{}
+	for rows.Next() {
+		var key string
+		s := stored{vals: make([]string, len(cols))}
+		dest := []any{&key, &s.file}
+		for i := range s.vals {
+			dest = append(dest, &s.vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return 0, err
+		}
+		loaded[key] = s
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(loaded) == 0 {
+		return 0, nil
+	}
+	keyField := keyHeader(ds)
+	conflicts := 0
+	for n, rec := range p.res.Records {
+		sch := rec.Schema()
+		ka := rec.Column(sch.FieldIndices(ds.Key)[0]).(*array.String)
+		rowCol := rec.Column(sch.FieldIndices("source_row")[0]).(*array.Uint32)
+		keep := array.NewBooleanBuilder(memory.DefaultAllocator)
+		dropped := 0
+		for i := 0; i < ka.Len(); i++ {
+			s, ok := loaded[ka.Value(i)]
+			var differ []string
+			if ok {
+				vals := make([]string, len(cols))
+				for j, c := range cols {
+					vals[j] = arrowText(rec.Column(sch.FieldIndices(c.Name)[0]), i)
+				}
+				differ = diff(cols, ds.UpdatedAt, s.vals, vals)
+			}
+			keep.Append(len(differ) == 0)
+			if len(differ) == 0 {
+				continue
+			}
+			dropped++
+			raw := make([]string, len(cols))
+			for j, c := range cols {
+				raw[j] = c.Name + "=" + arrowText(rec.Column(sch.FieldIndices(c.Name)[0]), i)
+			}
+			p.res.Rejects = append(p.res.Rejects, dataset.Reject{
+				Row:   int(rowCol.Value(i)),
+				Field: keyField,
+				Reason: fmt.Sprintf("编号冲突 (key conflict): %s 已由文件 %s 载入，内容不同 (loaded before from %s with different content): %s",
+					ka.Value(i), s.file, s.file, strings.Join(differ, "、")),
+				Raw: ds.Redact(strings.Join(raw, ", ")),
+			})
+		}
+		mask := keep.NewArray()
+		keep.Release()
+		if dropped > 0 {
+			kept, err := compute.FilterRecordBatch(ctx, rec, mask, compute.DefaultFilterOptions())
+			if err != nil {
+				mask.Release()
+				return 0, err
+			}
+			rec.Release()
+			p.res.Records[n] = kept
+			conflicts += dropped
+		}
+		mask.Release()
+	}
+	p.res.Loaded -= conflicts
+	return conflicts, nil
+}
+
+// comparedColumns are the columns read from the source: the others derive from them, or say
+// where a row came from, which differs between files by definition.
+func comparedColumns(ds *dataset.Dataset) []dataset.Column {
+	var out []dataset.Column
+	for _, c := range ds.Columns {
+		if len(c.Headers) > 0 && c.Name != ds.Key {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// keyHeader is the header word that names the key in source files, for the quarantine.
+func keyHeader(ds *dataset.Dataset) string {
+	for _, c := range ds.Columns {
+		if len(c.Headers) > 0 && (c.Name == ds.Key || c.Name == "src_id") {
+			return c.Headers[0]
+		}
+	}
+	return ds.Key
+}
+
+// storedText is a column as text the way arrowText writes the same value, so stored and new
+// rows compare as strings. Floats are compared as numbers (their text differs between Go and
+// ClickHouse); times as Unix seconds, whatever zone the column has.
+func storedText(c dataset.Column) string {
+	name := c.Name
+	switch c.Kind {
+	case dataset.DateTime, dataset.NullableDateTime:
+		name = "toUInt32(" + name + ")"
+	case dataset.Float32, dataset.Float64:
+		name = "toFloat64(" + name + ")"
+	case dataset.StringList:
+		return "arrayStringConcat(" + name + ", '\\x1f')"
+	}
+	return "ifNull(toString(" + name + "), '')"
+}
+
+func arrowText(a arrow.Array, i int) string {
+	if a.IsNull(i) {
+		return ""
+	}
+	switch a := a.(type) {
+	case *array.String:
+		return a.Value(i)
+	case *array.Date32:
+		return a.Value(i).ToTime().Format("2006-01-02")
+	case *array.Timestamp:
+		return strconv.FormatInt(int64(a.Value(i)), 10)
+	case *array.Float32:
+		return strconv.FormatFloat(float64(a.Value(i)), 'g', -1, 64)
+	case *array.Float64:
+		return strconv.FormatFloat(a.Value(i), 'g', -1, 64)
+	case *array.List:
+		vals := a.ListValues().(*array.String)
+		start, end := a.ValueOffsets(i)
+		items := make([]string, 0, end-start)
+		for j := start; j < end; j++ {
+			items = append(items, vals.Value(int(j)))
+		}
+		return strings.Join(items, "\x1f")
+	}
+	return a.ValueStr(i)
+}
+
+// diff names the columns whose stored and new text differ; none when the UpdatedAt stamps
+// differ, for then the rows are two states of one record.
+func diff(cols []dataset.Column, updatedAt string, stored, fresh []string) []string {
+	var out []string
+	for j, c := range cols {
+		same := stored[j] == fresh[j]
+		if !same && (c.Kind == dataset.Float32 || c.Kind == dataset.Float64) {
+			a, errA := strconv.ParseFloat(stored[j], 64)
+			b, errB := strconv.ParseFloat(fresh[j], 64)
+			same = errA == nil && errB == nil && a == b
+		}
+		if same {
+			continue
+		}
+		if c.Name == updatedAt {
+			return nil
+		}
+		out = append(out, c.Name)
+	}
+	return out
+}
