@@ -187,6 +187,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 			rec.sourced = append(rec.sourced, i)
 		}
 	}
+	rec.future = d.newFutureCheck(meta.RunDay)
 	origin := d.originColumns()
 	keys := d.newKeyCheck()
 	width := len(header.Values)
@@ -344,13 +345,15 @@ func filledBeyond(vals []string, width int) int {
 // keyCheck remembers each key's row text within a batch (see Dataset.Key).
 type keyCheck struct {
 	col   int
+	stamp int // the UpdatedAt column, or -1
 	field string
 	seen  map[string]keySeen
 }
 
 type keySeen struct {
-	text string
-	row  int
+	text  string
+	row   int
+	stamp int64
 }
 
 func (d *Dataset) newKeyCheck() *keyCheck {
@@ -366,7 +369,11 @@ func (d *Dataset) newKeyCheck() *keyCheck {
 					break
 				}
 			}
-			return &keyCheck{col: i, field: field, seen: map[string]keySeen{}}
+			stamp := -1
+			if d.UpdatedAt != "" {
+				stamp = (&Record{d: d}).index(d.UpdatedAt)
+			}
+			return &keyCheck{col: i, stamp: stamp, field: field, seen: map[string]keySeen{}}
 		}
 	}
 	panic("dataset " + d.Name + " has no key column " + d.Key)
@@ -378,13 +385,22 @@ func (k *keyCheck) check(rec *Record, row source.Row) *fieldError {
 	}
 	key := rec.cells[k.col].s
 	text := strings.Join(row.Values, "\x1f")
+	var stamp int64
+	if k.stamp >= 0 {
+		stamp = rec.cells[k.stamp].i
+	}
 	if prev, ok := k.seen[key]; ok {
 		if prev.text == text {
 			return nil
 		}
+		if prev.stamp != stamp {
+			// Two states of one record, stamped by the source: the table keeps the newer.
+			k.seen[key] = keySeen{text: text, row: row.Num, stamp: stamp}
+			return nil
+		}
 		return &fieldError{k.field, fmt.Sprintf("编号 %s 与第 %d 行重复但内容不同 (duplicate key with different content; first at row %d)", key, prev.row, prev.row)}
 	}
-	k.seen[key] = keySeen{text: text, row: row.Num}
+	k.seen[key] = keySeen{text: text, row: row.Num, stamp: stamp}
 	return nil
 }
 
@@ -528,6 +544,7 @@ type Record struct {
 	stamp   uint64
 	sourced []int // columns read from the source
 	derived []int // columns without a source header
+	future  futureCheck
 	Row     int
 	Meta    Meta
 }

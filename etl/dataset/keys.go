@@ -23,30 +23,45 @@ func (d *Dataset) widenKey(rec *Record) {
 	rec.cells[k].s = prefix + rec.Meta.File + "#" + key
 }
 
+// futureCheck is what checkFuture needs, worked out once per table: the NotFuture columns and
+// the last day and first following second that are not in the future.
+type futureCheck struct {
+	cols              []int
+	lastDay, nextSecs int64 // days since 1970 (Date); Unix seconds (DateTime)
+}
+
+func (d *Dataset) newFutureCheck(runDay time.Time) futureCheck {
+	if runDay.IsZero() {
+		return futureCheck{}
+	}
+	f := futureCheck{cols: make([]int, len(d.NotFuture))}
+	for i, name := range d.NotFuture {
+		f.cols[i] = (&Record{d: d}).index(name)
+	}
+	y, m, dd := runDay.Date()
+	f.lastDay = int64(arrow.Date32FromTime(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)))
+	f.nextSecs = time.Date(y, m, dd+1, 0, 0, 0, 0, chinaZone).Unix()
+	return f
+}
+
 // checkFuture refuses a NotFuture column whose value lies after the run's day in China time.
 func (d *Dataset) checkFuture(rec *Record) *fieldError {
-	if rec.Meta.RunDay.IsZero() {
-		return nil
-	}
-	y, m, dd := rec.Meta.RunDay.Date()
-	lastDay := int64(arrow.Date32FromTime(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)))
-	// The first second of the day after the run's day, China time.
-	nextDay := time.Date(y, m, dd+1, 0, 0, 0, 0, chinaZone).Unix()
-	for _, name := range d.NotFuture {
-		i := rec.index(name)
+	f := &rec.future
+	for _, i := range f.cols {
 		c, col := rec.cells[i], &d.Columns[i]
+		name := col.Name
 		if c.null {
 			continue
 		}
 		var shown string
 		switch col.Kind {
 		case Date, NullableDate:
-			if c.i <= lastDay {
+			if c.i <= f.lastDay {
 				continue
 			}
 			shown = arrow.Date32(c.i).ToTime().Format("2006-01-02")
 		case DateTime, NullableDateTime:
-			if c.i < nextDay {
+			if c.i < f.nextSecs {
 				continue
 			}
 			shown = time.Unix(c.i, 0).In(chinaZone).Format("2006-01-02 15:04:05")

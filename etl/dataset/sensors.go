@@ -50,6 +50,8 @@ func SensorReadings() *Dataset {
 			{Name: "ts", Kind: DateTime, Headers: []string{"ts", "采集时间", "时间"}, Required: true},
 			{Name: "value", Kind: Float32, Headers: []string{"value", "监测值", "数值"}, Required: true},
 			{Name: "quality", Kind: Code8, Headers: []string{"quality", "数据质量", "质量"}},
+			// A re-sent file replaces the readings of its earlier sending by this column.
+			{Name: "source_file", Kind: String},
 			{Name: "_version", Kind: UInt64},
 		},
 	}
