@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"safetydw/etl/chload"
 	"safetydw/etl/dataset"
@@ -319,7 +321,15 @@ func (r *Runner) archive(ds *dataset.Dataset, src SourceConfig, p *prepared) err
 		return nil
 	}
 	b := p.b
-	if _, err := landing.Archive(r.Landing, ds.Table, src.Name, b.Locator, p.id, b.Hash != "", p.res.Records); err != nil {
+	recs := p.res.Records
+	if len(recs) == 0 && b.Hash != "" {
+		rb := array.NewRecordBuilder(memory.DefaultAllocator, ds.Schema())
+		empty := rb.NewRecordBatch()
+		rb.Release()
+		defer empty.Release()
+		recs = []arrow.RecordBatch{empty}
+	}
+	if _, err := landing.Archive(r.Landing, ds.Table, src.Name, b.Locator, p.id, b.Hash != "", recs); err != nil {
 		return err
 	}
 	if p.rejects != nil {

@@ -223,7 +223,8 @@ func TestFutureEventDatesAreQuarantined(t *testing.T) {
 }
 
 // A re-sent file (same source, same path, new content) replaces that file's earlier rows:
-// drills it no longer lists leave the table and the metrics, also after a replay.
+// drills it no longer lists leave the table and the metrics, also after a replay, and so do
+// all of them when none of the new sending loads.
 func TestResentFileReplacesItsRows(t *testing.T) {
 	ctx := context.Background()
 	db := warehousetest.New(t)
@@ -237,9 +238,15 @@ func TestResentFileReplacesItsRows(t *testing.T) {
 	if got := runKeys(t, r, keySources[:2]...); got["drills"] != [3]int{27, 27, 0} {
 		t.Errorf("re-sent file: read/loaded/quarantined = %v, want 27/27/0", got["drills"])
 	}
+	// 大安镇 re-sends its ledger with every drill dated in the future: all refused, so none
+	// of its drills remains.
+	drillFile(t, dir, "drills/2026/370812101.csv", "91370812MA0000003C", "大安镇", 1, 30, "2027-01-01")
+	if got := runKeys(t, r, keySources[:2]...); got["drills"] != [3]int{30, 0, 30} {
+		t.Errorf("re-sent, all refused: read/loaded/quarantined = %v, want 30/0/30", got["drills"])
+	}
 	check := func(db *warehouse.DB, when string) {
 		t.Helper()
-		for file, want := range map[string]uint64{"drills/2026/370812001.csv": 27, "drills/2026/370812101.csv": 30} {
+		for file, want := range map[string]uint64{"drills/2026/370812001.csv": 27, "drills/2026/370812101.csv": 0} {
 			if n := countRows(t, db, "SELECT count() FROM fact_drill FINAL WHERE source_file = ?", file); n != want {
 				t.Errorf("%s: %s holds %d drills, want %d", when, file, n, want)
 			}
@@ -251,7 +258,7 @@ func TestResentFileReplacesItsRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkShares(t, db, "town", "370812001", map[int][2]float64{2026: {27, 27}})
-		checkShares(t, db, "district", "", map[int][2]float64{2026: {57, 57}})
+		checkShares(t, db, "district", "", map[int][2]float64{2026: {27, 27}})
 	}
 	check(db, "loaded")
 	fresh := warehousetest.New(t)

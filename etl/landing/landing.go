@@ -37,17 +37,14 @@ const (
 // Archive writes one batch's records to dir/<table>/<source>/<name>.parquet. The file is
 // written under a temporary name and renamed, so a crash never leaves half a file behind.
 // file says the batch is (a chunk of) a file of the drop folder, which a re-sent file of the
-// same path replaces.
+// same path replaces; archive a file's sending even when no row of it loaded (a record of no
+// rows), or a replay would bring back the rows of the sending before.
 func Archive(dir, table, source, locator, name string, file bool, recs []arrow.RecordBatch) (string, error) {
-	folder := filepath.Join(dir, table, safeName(source))
-	path := filepath.Join(folder, safeName(name)+".parquet")
 	if len(recs) == 0 {
-		// A batch archived before and emptied since (its rows refused after all) leaves none.
-		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-			return "", err
-		}
 		return "", nil
 	}
+	folder := filepath.Join(dir, table, safeName(source))
+	path := filepath.Join(folder, safeName(name)+".parquet")
 	whole := ""
 	if file {
 		whole = "1"
