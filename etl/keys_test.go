@@ -267,3 +267,35 @@ func TestResentFileReplacesItsRows(t *testing.T) {
 	}
 	check(fresh, "replayed")
 }
+
+// Readings are re-sent like any file: the readings a corrected file no longer has go.
+func TestResentReadingsFileReplacesItsReadings(t *testing.T) {
+	db := warehousetest.New(t)
+	dir := t.TempDir()
+	readings := func(path string, n int) {
+		var b strings.Builder
+		b.WriteString("point_id,ts,value,quality\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "P1,2026-11-28 10:%02d:00,%d.5,0\n", i, i)
+		}
+		writeFile(t, dir, path, b.String())
+	}
+	readings("sensors/readings_a.csv", 10)
+	src := domainSource("readings", "sensor_readings", "iot_platform", "sensors/readings_a.csv")
+	r := &etl.Runner{DB: db, DropDir: dir, Log: io.Discard, Now: clock()}
+	runKeys(t, r, src)
+	readings("sensors/readings_a.csv", 7)
+	if got := runKeys(t, r, src); got["readings"] != [3]int{7, 7, 0} {
+		t.Errorf("re-sent readings: read/loaded/quarantined = %v, want 7/7/0", got["readings"])
+	}
+	if n := countRows(t, db, "SELECT count() FROM fact_sensor_reading FINAL"); n != 7 {
+		t.Errorf("fact_sensor_reading holds %d readings, want 7", n)
+	}
+	var sum float64
+	if err := db.QueryRow(context.Background(), "SELECT sum(value) FROM fact_sensor_reading FINAL").Scan(&sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum != 24.5 { // 0.5 + 1.5 + … + 6.5
+		t.Errorf("sum of the readings = %v, want 24.5", sum)
+	}
+}
