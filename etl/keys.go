@@ -107,8 +107,8 @@ func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared)
 			p.res.Rejects = append(p.res.Rejects, dataset.Reject{
 				Row:   int(rowCol.Value(i)),
 				Field: keyField,
-				Reason: fmt.Sprintf("编号冲突 (key conflict): %s 已由文件 %s 载入，内容不同 (loaded before from %s with different content): %s",
-					ka.Value(i), s.file, s.file, strings.Join(differ, "、")),
+				Reason: fmt.Sprintf("编号冲突 (key conflict): %s 已由文件 %s 载入，本文件 %s 的内容不同 (loaded before from %s; %s differs in): %s",
+					ka.Value(i), s.file, p.b.Locator, s.file, p.b.Locator, strings.Join(differ, "、")),
 				Raw: ds.Redact(strings.Join(raw, ", ")),
 			})
 		}

@@ -166,7 +166,7 @@ func TestGlobalKeyConflictAcrossFilesIsQuarantined(t *testing.T) {
 	if got := runKeys(t, r, keySources[0], keySources[2]); got["hazards"] != [3]int{4, 3, 1} {
 		t.Errorf("b.jsonl read/loaded/quarantined = %v, want 4/3/1", got["hazards"])
 	}
-	want := []string{"hazards/b.jsonl:2 hazard_id: 编号冲突 (key conflict): hazard_platform:H2 已由文件 hazards/a.jsonl 载入，内容不同 (loaded before from hazards/a.jsonl with different content): level、closed_date、status"}
+	want := []string{"hazards/b.jsonl:2 hazard_id: 编号冲突 (key conflict): hazard_platform:H2 已由文件 hazards/a.jsonl 载入，本文件 hazards/b.jsonl 的内容不同 (loaded before from hazards/a.jsonl; hazards/b.jsonl differs in): level、closed_date、status"}
 	if got := reasons(t, db, "hazards"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("quarantine:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
