@@ -3,11 +3,14 @@ package etl
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/ext"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
@@ -30,25 +33,21 @@ func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared)
 	if ds.Key == "" || ds.KeyScope != dataset.KeyGlobal || p.b.Hash == "" || p.res == nil || p.res.Loaded == 0 {
 		return 0, nil
 	}
-	cols := comparedColumns(ds)
-	keys, err := ext.NewTable("_keys", ext.Column("k", "String"))
+	parts, cols := keyColumns(ds), comparedColumns(ds)
+	keys, err := keyTable(parts, p.res.Records)
 	if err != nil {
 		return 0, err
 	}
-	for _, rec := range p.res.Records {
-		ka := rec.Column(rec.Schema().FieldIndices(ds.Key)[0]).(*array.String)
-		for i := 0; i < ka.Len(); i++ {
-			if err := keys.Append(ka.Value(i)); err != nil {
-				return 0, err
-			}
-		}
+	names := make([]string, len(parts))
+	for i, c := range parts {
+		names[i] = c.Name
 	}
 	exprs := make([]string, len(cols))
 	for i, c := range cols {
 		exprs[i] = storedText(c)
 	}
-	q := fmt.Sprintf("SELECT %s, source_file, %s FROM %s FINAL WHERE %s GLOBAL IN _keys AND source_file != ?",
-		ds.Key, strings.Join(exprs, ", "), ds.Table, ds.Key)
+	q := fmt.Sprintf("SELECT %s, source_file, %s FROM %s FINAL WHERE (%s) GLOBAL IN _keys AND source_file != ?",
+		keyText(parts), strings.Join(exprs, ", "), ds.Table, strings.Join(names, ", "))
 	rows, err := r.DB.Query(clickhouse.Context(ctx, clickhouse.WithExternalTable(keys)), q, p.b.Locator)
 	if err != nil {
 		return 0, fmt.Errorf("ClickHouse %s: 读取已载入的编号失败 (read loaded keys): %w", r.DB.Addr, err)
@@ -81,12 +80,12 @@ func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared)
 	conflicts := 0
 	for n, rec := range p.res.Records {
 		sch := rec.Schema()
-		ka := rec.Column(sch.FieldIndices(ds.Key)[0]).(*array.String)
 		rowCol := rec.Column(sch.FieldIndices("source_row")[0]).(*array.Uint32)
 		keep := array.NewBooleanBuilder(memory.DefaultAllocator)
 		dropped := 0
-		for i := 0; i < ka.Len(); i++ {
-			s, ok := loaded[ka.Value(i)]
+		for i := 0; i < int(rec.NumRows()); i++ {
+			key := recordKey(rec, parts, i)
+			s, ok := loaded[key]
 			var differ []string
 			if ok {
 				vals := make([]string, len(cols))
@@ -108,7 +107,7 @@ func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared)
 				Row:   int(rowCol.Value(i)),
 				Field: keyField,
 				Reason: fmt.Sprintf("编号冲突 (key conflict): %s 已由文件 %s 载入，本文件 %s 的内容不同 (loaded before from %s; %s differs in): %s",
-					ka.Value(i), s.file, p.b.Locator, s.file, p.b.Locator, strings.Join(differ, "、")),
+					strings.ReplaceAll(key, "\x1f", " "), s.file, p.b.Locator, s.file, p.b.Locator, strings.Join(differ, "、")),
 				Raw: ds.Redact(strings.Join(raw, ", ")),
 			})
 		}
@@ -130,12 +129,90 @@ func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared)
 	return conflicts, nil
 }
 
+// keyColumns are the columns of the natural key: Key, then KeyWith.
+func keyColumns(ds *dataset.Dataset) []dataset.Column {
+	var out []dataset.Column
+	for _, name := range append([]string{ds.Key}, ds.KeyWith...) {
+		for _, c := range ds.Columns {
+			if c.Name == name {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// keyTable is the batch's keys as external data for the query, one column per key part in
+// the part's own type, so that the tuple IN compares like with like.
+func keyTable(parts []dataset.Column, recs []arrow.RecordBatch) (*ext.Table, error) {
+	cols := make([]func(*ext.Table) error, len(parts))
+	for i, c := range parts {
+		typ := "String"
+		switch c.Kind {
+		case dataset.Date:
+			typ = "Date"
+		case dataset.DateTime:
+			typ = "DateTime"
+		}
+		cols[i] = ext.Column(fmt.Sprintf("k%d", i), column.Type(typ))
+	}
+	keys, err := ext.NewTable("_keys", cols...)
+	if err != nil {
+		return nil, err
+	}
+	row := make([]any, len(parts))
+	for _, rec := range recs {
+		arrs := make([]arrow.Array, len(parts))
+		for j, c := range parts {
+			arrs[j] = rec.Column(rec.Schema().FieldIndices(c.Name)[0])
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			for j, a := range arrs {
+				switch a := a.(type) {
+				case *array.String:
+					row[j] = a.Value(i)
+				case *array.Date32:
+					row[j] = a.Value(i).ToTime()
+				case *array.Timestamp:
+					row[j] = time.Unix(int64(a.Value(i)), 0)
+				default:
+					return nil, fmt.Errorf("key column %s: type %s cannot be a key part", parts[j].Name, a.DataType())
+				}
+			}
+			if err := keys.Append(row...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return keys, nil
+}
+
+// keyText is the SQL of a stored row's key as recordKey writes a new row's.
+func keyText(parts []dataset.Column) string {
+	exprs := make([]string, len(parts))
+	for i, c := range parts {
+		exprs[i] = storedText(c)
+	}
+	if len(exprs) == 1 {
+		return exprs[0] // 18.16's concat wants two arguments at least
+	}
+	return "concat(" + strings.Join(exprs, ", '\x1f', ") + ")"
+}
+
+func recordKey(rec arrow.RecordBatch, parts []dataset.Column, i int) string {
+	texts := make([]string, len(parts))
+	for j, c := range parts {
+		texts[j] = arrowText(rec.Column(rec.Schema().FieldIndices(c.Name)[0]), i)
+	}
+	return strings.Join(texts, "\x1f")
+}
+
 // comparedColumns are the columns read from the source: the others derive from them, or say
 // where a row came from, which differs between files by definition.
 func comparedColumns(ds *dataset.Dataset) []dataset.Column {
 	var out []dataset.Column
 	for _, c := range ds.Columns {
-		if len(c.Headers) > 0 && c.Name != ds.Key {
+		if len(c.Headers) > 0 && c.Name != ds.Key && !slices.Contains(ds.KeyWith, c.Name) {
 			out = append(out, c)
 		}
 	}

@@ -299,3 +299,34 @@ func TestResentReadingsFileReplacesItsReadings(t *testing.T) {
 		t.Errorf("sum of the readings = %v, want 24.5", sum)
 	}
 }
+
+// A key of several columns (a ledger's type and item number) conflicts the same way: the same
+// item of the same ledger from another file with other content is refused; the same number
+// in another ledger type is another item.
+func TestCompositeKeyConflictAcrossFiles(t *testing.T) {
+	db := warehousetest.New(t)
+	dir := t.TempDir()
+	const header = "台账类型,条目编号,所属镇街,所属园区,统一社会信用代码,责任部门,发现日期,完成时限,销号日期,状态,数量,计量单位,是否接入智慧工地,佐证材料\n"
+	writeFile(t, dir, "ledgers/a.csv", header+
+		"农村公路危桥,WQ-0001,颜店镇,,,区交通运输局,2026-02-19,2026-12-31,,未整治,1,座,,\n"+
+		"农村公路危桥,WQ-0002,颜店镇,,,区交通运输局,2026-02-19,2026-12-31,,未整治,1,座,,\n")
+	writeFile(t, dir, "ledgers/b.csv", header+
+		"农村公路危桥,WQ-0001,颜店镇,,,区交通运输局,2026-02-19,2026-12-31,,未整治,1,座,,\n"+ // as in a.csv
+		"农村公路危桥,WQ-0002,颜店镇,,,区交通运输局,2026-02-19,2026-12-31,2026-06-01,已销号,2,座,,\n"+ // differs
+		"险要路段,WQ-0002,颜店镇,,,区交通运输局,2026-02-19,2026-12-31,,未整治,1,处,,\n") // another ledger
+	src := domainSource("ledgers", "ledger_items", "task_ledgers", "ledgers/*.csv")
+	r := &etl.Runner{DB: db, DropDir: dir, Log: io.Discard, Now: clock()}
+	if got := runKeys(t, r, src); got["ledgers"] != [3]int{5, 4, 1} {
+		t.Errorf("read/loaded/quarantined = %v, want 5/4/1", got["ledgers"])
+	}
+	want := []string{"ledgers/b.csv:3 条目编号: 编号冲突 (key conflict): WQ-0002 农村公路危桥 已由文件 ledgers/a.csv 载入，本文件 ledgers/b.csv 的内容不同 (loaded before from ledgers/a.csv; ledgers/b.csv differs in): resolved_date、status、quantity"}
+	if got := reasons(t, db, "ledgers"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("quarantine:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := countRows(t, db, "SELECT count() FROM fact_ledger_item FINAL WHERE status = '已销号'"); n != 0 {
+		t.Errorf("b.csv's WQ-0002 overwrote a.csv's")
+	}
+	if n := countRows(t, db, "SELECT count() FROM fact_ledger_item FINAL"); n != 3 {
+		t.Errorf("fact_ledger_item holds %d items, want 3", n)
+	}
+}

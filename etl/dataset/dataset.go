@@ -64,6 +64,9 @@ type Dataset struct {
 	// same key and the same text is a re-sent copy (loaded, and deduplicated by the table);
 	// with different text it is a conflict, refused so that nobody's data wins silently.
 	Key string
+	// KeyWith names further columns that make up the natural key with Key (a ledger's type
+	// with its item number, a mine with the month): String, Date or DateTime columns.
+	KeyWith []string
 	// KeyScope says how far Key reaches beyond one file (see KeyScope).
 	KeyScope KeyScope
 	// UpdatedAt names the column in which the source system stamps each change of a record
@@ -345,7 +348,8 @@ func filledBeyond(vals []string, width int) int {
 // keyCheck remembers each key's row text within a batch (see Dataset.Key).
 type keyCheck struct {
 	col   int
-	stamp int // the UpdatedAt column, or -1
+	with  []int // KeyWith columns
+	stamp int   // the UpdatedAt column, or -1
 	field string
 	seen  map[string]keySeen
 }
@@ -373,7 +377,11 @@ func (d *Dataset) newKeyCheck() *keyCheck {
 			if d.UpdatedAt != "" {
 				stamp = (&Record{d: d}).index(d.UpdatedAt)
 			}
-			return &keyCheck{col: i, stamp: stamp, field: field, seen: map[string]keySeen{}}
+			with := make([]int, len(d.KeyWith))
+			for j, name := range d.KeyWith {
+				with[j] = (&Record{d: d}).index(name)
+			}
+			return &keyCheck{col: i, with: with, stamp: stamp, field: field, seen: map[string]keySeen{}}
 		}
 	}
 	panic("dataset " + d.Name + " has no key column " + d.Key)
@@ -384,6 +392,9 @@ func (k *keyCheck) check(rec *Record, row source.Row) *fieldError {
 		return nil
 	}
 	key := rec.cells[k.col].s
+	for _, j := range k.with {
+		key += " " + rec.text(j)
+	}
 	text := strings.Join(row.Values, "\x1f")
 	var stamp int64
 	if k.stamp >= 0 {
@@ -562,6 +573,18 @@ func (r *Record) index(name string) int {
 func (r *Record) Get(name string) any {
 	i := r.index(name)
 	return r.cells[i].value(r.d.Columns[i].Kind)
+}
+
+// text is a String, Date or DateTime cell as a person reads it (a key in a message).
+func (r *Record) text(i int) string {
+	c := r.cells[i]
+	switch r.d.Columns[i].Kind {
+	case Date, NullableDate:
+		return arrow.Date32(c.i).ToTime().Format("2006-01-02")
+	case DateTime, NullableDateTime:
+		return time.Unix(c.i, 0).In(chinaZone).Format("2006-01-02 15:04:05")
+	}
+	return c.s
 }
 
 // Str returns a string column.

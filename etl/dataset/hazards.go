@@ -129,6 +129,8 @@ func HazardEvents() *Dataset {
 		Name:        "hazard_events",
 		Table:       "fact_hazard_event",
 		Description: "隐患生命周期事件 (hazard life-cycle events), one row per status change",
+		Key:         "hazard_id",
+		KeyWith:     []string{"event_time", "event_type"},
 		NotFuture:   []string{"event_time"},
 		Columns: []Column{
 			{Name: "hazard_id", Kind: String, Headers: []string{"hazard_id", "隐患编号"}, Required: true},

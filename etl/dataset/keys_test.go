@@ -30,6 +30,11 @@ func TestDeclarationsHoldTogether(t *testing.T) {
 		if _, ok := kinds[d.UpdatedAt]; d.UpdatedAt != "" && !ok {
 			t.Errorf("%s: UpdatedAt names no column %s", name, d.UpdatedAt)
 		}
+		for _, c := range d.KeyWith {
+			if k, ok := kinds[c]; !ok || (k != String && k != Date && k != DateTime) {
+				t.Errorf("%s: key part %s is not a String, Date or DateTime column", name, c)
+			}
+		}
 		if d.KeyScope == KeyPerFile && d.Key == "" {
 			t.Errorf("%s: a per-file key scope needs a Key", name)
 		}
