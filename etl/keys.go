@@ -34,9 +34,53 @@ func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared)
 		return 0, nil
 	}
 	parts, cols := keyColumns(ds), comparedColumns(ds)
+	loaded, err := r.loadedElsewhere(ctx, ds, p, parts, cols)
+	if err != nil || len(loaded) == 0 {
+		return 0, err
+	}
+	conflicts := 0
+	for n, rec := range p.res.Records {
+		keep := array.NewBooleanBuilder(memory.DefaultAllocator)
+		dropped := 0
+		for i := 0; i < int(rec.NumRows()); i++ {
+			rej, ok := conflict(ds, rec, i, parts, cols, loaded, p.b.Locator)
+			keep.Append(!ok)
+			if ok {
+				p.res.Rejects = append(p.res.Rejects, rej)
+				dropped++
+			}
+		}
+		mask := keep.NewArray()
+		keep.Release()
+		if dropped == 0 { // the usual case: keep the record as it is, uncopied
+			mask.Release()
+			continue
+		}
+		kept, err := compute.FilterRecordBatch(ctx, rec, mask, compute.DefaultFilterOptions())
+		mask.Release()
+		if err != nil {
+			return 0, err
+		}
+		rec.Release()
+		p.res.Records[n] = kept
+		conflicts += dropped
+	}
+	p.res.Loaded -= conflicts
+	return conflicts, nil
+}
+
+// storedRow is a row loaded before: its file and its compared columns as text.
+type storedRow struct {
+	file string
+	vals []string
+}
+
+// loadedElsewhere reads, in one query, the rows of the batch's keys that came from another
+// file or source, by key text (recordKey).
+func (r *Runner) loadedElsewhere(ctx context.Context, ds *dataset.Dataset, p *prepared, parts, cols []dataset.Column) (map[string]storedRow, error) {
 	keys, err := keyTable(parts, p.res.Records)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	names := make([]string, len(parts))
 	for i, c := range parts {
@@ -50,83 +94,52 @@ func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared)
 		keyText(parts), strings.Join(exprs, ", "), ds.Table, strings.Join(names, ", "))
 	rows, err := r.DB.Query(clickhouse.Context(ctx, clickhouse.WithExternalTable(keys)), q, p.b.Locator)
 	if err != nil {
-		return 0, fmt.Errorf("ClickHouse %s: 读取已载入的编号失败 (read loaded keys): %w", r.DB.Addr, err)
+		return nil, fmt.Errorf("ClickHouse %s: 读取已载入的编号失败 (read loaded keys): %w", r.DB.Addr, err)
 	}
 	defer rows.Close()
-	type stored struct {
-		file string
-		vals []string
-	}
-	loaded := map[string]stored{}
+	loaded := map[string]storedRow{}
 	for rows.Next() {
 		var key string
-		s := stored{vals: make([]string, len(cols))}
+		s := storedRow{vals: make([]string, len(cols))}
 		dest := []any{&key, &s.file}
 		for i := range s.vals {
 			dest = append(dest, &s.vals[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return 0, err
+			return nil, err
 		}
 		loaded[key] = s
 	}
-	if err := rows.Err(); err != nil {
-		return 0, err
+	return loaded, rows.Err()
+}
+
+// conflict reports row i of rec as a reject when its key was loaded from another file with
+// other content.
+func conflict(ds *dataset.Dataset, rec arrow.RecordBatch, i int, parts, cols []dataset.Column, loaded map[string]storedRow, file string) (dataset.Reject, bool) {
+	key := recordKey(rec, parts, i)
+	s, ok := loaded[key]
+	if !ok {
+		return dataset.Reject{}, false
 	}
-	if len(loaded) == 0 {
-		return 0, nil
+	vals := make([]string, len(cols))
+	raw := make([]string, len(cols))
+	for j, c := range cols {
+		vals[j] = arrowText(rec.Column(rec.Schema().FieldIndices(c.Name)[0]), i)
+		raw[j] = c.Name + "=" + vals[j]
 	}
-	keyField := keyHeader(ds)
-	conflicts := 0
-	for n, rec := range p.res.Records {
-		sch := rec.Schema()
-		rowCol := rec.Column(sch.FieldIndices("source_row")[0]).(*array.Uint32)
-		keep := array.NewBooleanBuilder(memory.DefaultAllocator)
-		dropped := 0
-		for i := 0; i < int(rec.NumRows()); i++ {
-			key := recordKey(rec, parts, i)
-			s, ok := loaded[key]
-			var differ []string
-			if ok {
-				vals := make([]string, len(cols))
-				for j, c := range cols {
-					vals[j] = arrowText(rec.Column(sch.FieldIndices(c.Name)[0]), i)
-				}
-				differ = diff(cols, ds.UpdatedAt, s.vals, vals)
-			}
-			keep.Append(len(differ) == 0)
-			if len(differ) == 0 {
-				continue
-			}
-			dropped++
-			raw := make([]string, len(cols))
-			for j, c := range cols {
-				raw[j] = c.Name + "=" + arrowText(rec.Column(sch.FieldIndices(c.Name)[0]), i)
-			}
-			p.res.Rejects = append(p.res.Rejects, dataset.Reject{
-				Row:   int(rowCol.Value(i)),
-				Field: keyField,
-				Reason: fmt.Sprintf("编号冲突 (key conflict): %s 已由文件 %s 载入，本文件 %s 的内容不同 (loaded before from %s; %s differs in): %s",
-					strings.ReplaceAll(key, "\x1f", " "), s.file, p.b.Locator, s.file, p.b.Locator, strings.Join(differ, "、")),
-				Raw: ds.Redact(strings.Join(raw, ", ")),
-			})
-		}
-		mask := keep.NewArray()
-		keep.Release()
-		if dropped > 0 {
-			kept, err := compute.FilterRecordBatch(ctx, rec, mask, compute.DefaultFilterOptions())
-			if err != nil {
-				mask.Release()
-				return 0, err
-			}
-			rec.Release()
-			p.res.Records[n] = kept
-			conflicts += dropped
-		}
-		mask.Release()
+	differ := diff(cols, ds.UpdatedAt, s.vals, vals)
+	if len(differ) == 0 {
+		return dataset.Reject{}, false
 	}
-	p.res.Loaded -= conflicts
-	return conflicts, nil
+	row := rec.Column(rec.Schema().FieldIndices("source_row")[0]).(*array.Uint32).Value(i)
+	return dataset.Reject{
+		Row:   int(row),
+		Field: keyHeader(ds),
+		Reason: fmt.Sprintf("编号冲突 (key conflict): %s 已由文件 %s 载入，本文件 %s 的内容不同 (loaded before from %s; %s differs in): %s",
+			strings.ReplaceAll(key, "\x1f", " "), s.file, file, s.file, file, strings.Join(differ, "、")),
+		// The row as it would have loaded: personal columns are already masked there.
+		Raw: ds.Redact(strings.Join(raw, ", ")),
+	}, true
 }
 
 // keyColumns are the columns of the natural key: Key, then KeyWith.
