@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"safetydw/etl/chload"
 	"safetydw/etl/dataset"
@@ -127,7 +129,7 @@ func (r *Runner) Run(ctx context.Context, sources []SourceConfig) ([]Stats, erro
 func (r *Runner) runSource(ctx context.Context, src SourceConfig) (Stats, error) {
 	started := r.now()
 	st := Stats{RunID: newRunID(started), Source: src.Name}
-	err := r.load(ctx, src, &st, uint64(started.UnixNano()))
+	err := r.load(ctx, src, &st, dataset.Meta{SourceSystem: src.System, Version: uint64(started.UnixNano()), RunDay: runDay(started)})
 	if err != nil {
 		err = scrubbed{err}
 	}
@@ -167,7 +169,7 @@ func (r *Runner) open(ctx context.Context, src SourceConfig) (source.Connector, 
 	return nil, fmt.Errorf("unknown source kind %q", src.Kind)
 }
 
-func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version uint64) error {
+func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, meta dataset.Meta) error {
 	ents, err := r.enterprises(ctx)
 	if err != nil {
 		return err
@@ -181,13 +183,17 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 		return err
 	}
 	defer conn.Close()
+	sent, err := r.loadedPaths(ctx, src)
+	if err != nil {
+		return err
+	}
 	// The next batches are read and transformed while the current one is inserted; the server
 	// and this process then work at the same time, as clickhouse-client's streaming insert does.
 	// Batches are stored and checkpointed strictly in order.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ready := make(chan prepared, 1)
-	go r.prepare(ctx, conn, ds, src, st.RunID, version, ready)
+	go r.prepare(ctx, conn, ds, src, st.RunID, meta, ready)
 	defer func() {
 		cancel()
 		for p := range ready { // free what the producer made before it saw the cancel
@@ -210,8 +216,19 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, version 
 			st.Skipped++
 			continue
 		}
+		if err := r.checkKeys(ctx, ds, src, &p); err != nil {
+			p.release()
+			return fmt.Errorf("%s: %w", b.Locator, err)
+		}
 		if len(res.Ignored) > 0 && file.read == 0 {
 			r.logf("  %s: 忽略未知列 (ignored columns) %s", b.Locator, strings.Join(res.Ignored, "、"))
+		}
+		if b.Hash != "" && file.read == 0 && sent[b.Locator] {
+			// A re-sent file replaces its earlier rows: those it no longer lists go too.
+			if err := r.DB.DeleteWhere(ctx, ds.Table, "source_file = ?", b.Locator); err != nil {
+				p.release()
+				return fmt.Errorf("%s: 删除该文件上次载入的行失败 (remove the rows of its earlier sending): %w", b.Locator, r.clickhouse(err))
+			}
 		}
 		file.add(res)
 		err = r.store(ctx, src, ds, p, st.RunID, file, &stream)
@@ -260,7 +277,7 @@ const transformWorkers = 2
 // keeps the Parquet writing off the insert's path; a batch archived but not inserted is one
 // the next run loads anyway. prepare closes ready when the connector is done, fails, or the
 // run is cancelled.
-func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset.Dataset, src SourceConfig, runID string, version uint64, ready chan<- prepared) {
+func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset.Dataset, src SourceConfig, runID string, meta dataset.Meta, ready chan<- prepared) {
 	defer close(ready)
 	type job struct {
 		p    prepared
@@ -293,7 +310,7 @@ func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset
 		go func() {
 			for j := range jobs {
 				if j.p.err == nil && !j.p.b.Seen {
-					r.transform(ds, src, version, &j.p)
+					r.transform(ds, src, meta, &j.p)
 				}
 				j.done <- j.p
 			}
@@ -323,11 +340,12 @@ func (f *fileTotals) add(res *dataset.Result) {
 	f.quarantined += len(res.Rejects)
 }
 
-func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, version uint64, p *prepared) {
+func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, meta dataset.Meta, p *prepared) {
 	b := p.b
 	res := &dataset.Result{}
 	if b.Table != nil {
-		res = ds.Transform(b.Table, dataset.Meta{SourceSystem: src.System, File: b.Locator, Version: version})
+		meta.File, meta.FromFile = b.Locator, b.Hash != ""
+		res = ds.Transform(b.Table, meta)
 		b.Table.Recycle() // its rows are in Arrow now
 		if res.Err != nil {
 			// Nothing of it is archived or stored, and its checkpoint does not move.
@@ -343,18 +361,48 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, version uint64
 	}
 	p.res = res
 	p.rejects = r.rejectRecord(src.Name, b, res.Rejects, p.id)
+	p.err = r.archive(ds, src, p)
+}
+
+// archive writes a prepared batch's rows and rejects to the landing archive. A file's rows
+// are marked as a whole file's, so a replay keeps only the latest sending of each file.
+func (r *Runner) archive(ds *dataset.Dataset, src SourceConfig, p *prepared) error {
 	if r.Landing == "" {
-		return
+		return nil
 	}
-	if _, err := landing.Archive(r.Landing, ds.Table, src.Name, b.Locator, p.id, res.Records); err != nil {
-		p.err = err
-		return
+	b := p.b
+	recs := p.res.Records
+	if len(recs) == 0 && b.Hash != "" {
+		rb := array.NewRecordBuilder(memory.DefaultAllocator, ds.Schema())
+		empty := rb.NewRecordBatch()
+		rb.Release()
+		defer empty.Release()
+		recs = []arrow.RecordBatch{empty}
+	}
+	if _, err := landing.Archive(r.Landing, ds.Table, src.Name, b.Locator, p.id, b.Hash != "", recs); err != nil {
+		return err
 	}
 	if p.rejects != nil {
-		if _, err := landing.Archive(r.Landing, "etl_quarantine", src.Name, b.Locator, p.id, []arrow.RecordBatch{p.rejects}); err != nil {
-			p.err = err
+		// Quarantine rows keep every sending's, as the live table does.
+		if _, err := landing.Archive(r.Landing, "etl_quarantine", src.Name, b.Locator, p.id, false, []arrow.RecordBatch{p.rejects}); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// checkKeys quarantines the batch's rows that conflict with rows loaded before (keyCheck),
+// and then rebuilds its quarantine record and its archive without them.
+func (r *Runner) checkKeys(ctx context.Context, ds *dataset.Dataset, src SourceConfig, p *prepared) error {
+	n, err := r.keyCheck(ctx, ds, p)
+	if err != nil || n == 0 {
+		return err
+	}
+	if p.rejects != nil {
+		p.rejects.Release()
+	}
+	p.rejects = r.rejectRecord(src.Name, p.b, p.res.Rejects, p.id)
+	return r.archive(ds, src, p)
 }
 
 // store inserts a batch's rows and its rejects, then commits the batch's checkpoint. A crash
@@ -422,6 +470,14 @@ func (r *Runner) insertRows(ctx context.Context, table string, b *source.Batch, 
 func (r *Runner) clickhouse(err error) error {
 	return fmt.Errorf("ClickHouse %s (写入失败 write failed): %w", r.DB.Addr, err)
 }
+
+// runDay is the day of t in China time, the day after which event dates are refused.
+func runDay(t time.Time) time.Time {
+	y, m, d := t.In(china).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, china)
+}
+
+var china = time.FixedZone("CST", 8*3600) // China has kept one offset since 1991
 
 func newRunID(t time.Time) string {
 	var b [4]byte

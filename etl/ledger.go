@@ -67,6 +67,27 @@ func (r *Runner) loadedHashes(ctx context.Context, source string) (map[string]bo
 	return m, rows.Err()
 }
 
+// loadedPaths are the files of a file source loaded before, whatever their content was then.
+func (r *Runner) loadedPaths(ctx context.Context, src SourceConfig) (map[string]bool, error) {
+	m := map[string]bool{}
+	if src.Kind != "file" {
+		return m, nil
+	}
+	rows, err := r.DB.Query(ctx, "SELECT DISTINCT path FROM etl_files WHERE source = ?", src.Name)
+	if err != nil {
+		return nil, fmt.Errorf("ClickHouse %s: read file ledger (读取文件台账失败): %w", r.DB.Addr, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		m[p] = true
+	}
+	return m, rows.Err()
+}
+
 var quarantineSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "run_id", Type: arrow.BinaryTypes.String},
 	{Name: "source", Type: arrow.BinaryTypes.String},

@@ -51,6 +51,7 @@ func Accidents(ents Enterprises) *Dataset {
 		Table:       "fact_accident",
 		Description: "生产安全事故登记 (accidents), one row per accident",
 		Key:         "accident_id",
+		NotFuture:   []string{"occurred_at", "report_done"}, // report_due is a deadline
 		Columns: []Column{
 			{Name: "accident_id", Kind: String},
 			{Name: "src_system", Kind: String},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -106,13 +107,45 @@ type Dataset struct {
 	// same key and the same text is a re-sent copy (loaded, and deduplicated by the table);
 	// with different text it is a conflict, refused so that nobody's data wins silently.
 	Key string
+	// KeyWith names further columns that make up the natural key with Key (a ledger's type
+	// with its item number, a mine with the month): String, Date or DateTime columns.
+	KeyWith []string
+	// KeyScope says how far Key reaches beyond one file (see KeyScope).
+	KeyScope KeyScope
+	// UpdatedAt names the column in which the source system stamps each change of a record
+	// (the platform's updated_at): rows of one key with different stamps are successive
+	// states of the record, not a conflict between sources.
+	UpdatedAt string
+	// NotFuture names the date and time columns of things that have happened (a reading
+	// taken, a drill held, a hazard found or closed): a value after the run's day (China
+	// time) is refused. Plan dates (deadlines, due dates) are not listed and may lie ahead.
+	NotFuture []string
 }
+
+// KeyScope is how far a dataset's natural key reaches.
+type KeyScope int
+
+const (
+	// KeyGlobal: the key names one record across every file and source of the system
+	// (platform hazard ids, credit codes). A key loaded before from another file with
+	// different content is quarantined as a conflict (etl's key check), never overwritten.
+	KeyGlobal KeyScope = iota
+	// KeyPerFile: the key is only a submitter's own numbering (a town's Excel 1…30), so for
+	// rows from files it is widened by the file's path: two towns' drill 1 are two drills.
+	KeyPerFile
+)
 
 // Meta is what the runner knows about the rows' origin.
 type Meta struct {
 	SourceSystem string
 	File         string
 	Version      uint64
+	// FromFile says the rows come from a file of the drop folder (not an API page or a query
+	// chunk, whose rows are updates of one system's records): File then names their origin.
+	FromFile bool
+	// RunDay is the run's day in China time; NotFuture dates after it are refused. The zero
+	// value checks nothing (a replay or a bench without a run).
+	RunDay time.Time
 }
 
 // Reject is a row that could not be loaded.
@@ -200,6 +233,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 			rec.sourced = append(rec.sourced, i)
 		}
 	}
+	rec.future = d.newFutureCheck(meta.RunDay)
 	origin := d.originColumns()
 	keys := d.newKeyCheck()
 	width := len(header.Values)
@@ -339,13 +373,16 @@ func filledBeyond(vals []string, width int) int {
 // keyCheck remembers each key's row text within a batch (see Dataset.Key).
 type keyCheck struct {
 	col   int
+	with  []int // KeyWith columns
+	stamp int   // the UpdatedAt column, or -1
 	field string
 	seen  map[string]keySeen
 }
 
 type keySeen struct {
-	text string
-	row  int
+	text  string
+	row   int
+	stamp int64
 }
 
 func (d *Dataset) newKeyCheck() *keyCheck {
@@ -361,7 +398,15 @@ func (d *Dataset) newKeyCheck() *keyCheck {
 					break
 				}
 			}
-			return &keyCheck{col: i, field: field, seen: map[string]keySeen{}}
+			stamp := -1
+			if d.UpdatedAt != "" {
+				stamp = (&Record{d: d}).index(d.UpdatedAt)
+			}
+			with := make([]int, len(d.KeyWith))
+			for j, name := range d.KeyWith {
+				with[j] = (&Record{d: d}).index(name)
+			}
+			return &keyCheck{col: i, with: with, stamp: stamp, field: field, seen: map[string]keySeen{}}
 		}
 	}
 	panic("dataset " + d.Name + " has no key column " + d.Key)
@@ -372,14 +417,26 @@ func (k *keyCheck) check(rec *Record, row source.Row) *fieldError {
 		return nil
 	}
 	key := rec.cells[k.col].s
+	for _, j := range k.with {
+		key += " " + rec.text(j)
+	}
 	text := strings.Join(row.Values, "\x1f")
+	var stamp int64
+	if k.stamp >= 0 {
+		stamp = rec.cells[k.stamp].i
+	}
 	if prev, ok := k.seen[key]; ok {
 		if prev.text == text {
 			return nil
 		}
+		if prev.stamp != stamp {
+			// Two states of one record, stamped by the source: the table keeps the newer.
+			k.seen[key] = keySeen{text: text, row: row.Num, stamp: stamp}
+			return nil
+		}
 		return &fieldError{k.field, fmt.Sprintf("编号 %s 与第 %d 行重复但内容不同 (duplicate key with different content; first at row %d)", key, prev.row, prev.row)}
 	}
-	k.seen[key] = keySeen{text: text, row: row.Num}
+	k.seen[key] = keySeen{text: text, row: row.Num, stamp: stamp}
 	return nil
 }
 
@@ -498,6 +555,9 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 			rec.cells[j].null = true
 		}
 	}
+	if err := d.checkFuture(rec); err != nil {
+		return err
+	}
 	if d.Finish != nil {
 		if err := d.Finish(rec); err != nil {
 			if fe, ok := err.(*FieldError); ok {
@@ -506,6 +566,7 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 			return &fieldError{"行", err.Error()}
 		}
 	}
+	d.widenKey(rec)
 	return nil
 }
 
@@ -522,6 +583,7 @@ type Record struct {
 	stamp   uint64
 	sourced []int // columns read from the source
 	derived []int // columns without a source header
+	future  futureCheck
 	Row     int
 	Meta    Meta
 }
@@ -539,6 +601,18 @@ func (r *Record) index(name string) int {
 func (r *Record) Get(name string) any {
 	i := r.index(name)
 	return r.cells[i].value(r.d.Columns[i].Kind)
+}
+
+// text is a String, Date or DateTime cell as a person reads it (a key in a message).
+func (r *Record) text(i int) string {
+	c := r.cells[i]
+	switch r.d.Columns[i].Kind {
+	case Date, NullableDate:
+		return arrow.Date32(c.i).ToTime().Format("2006-01-02")
+	case DateTime, NullableDateTime:
+		return time.Unix(c.i, 0).In(chinaZone).Format("2006-01-02 15:04:05")
+	}
+	return c.s
 }
 
 // Str returns a string column.

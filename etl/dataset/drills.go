@@ -10,6 +10,8 @@ func Drills(ents Enterprises) *Dataset {
 		Table:       "fact_drill",
 		Description: "应急演练台账 (emergency drills), one row per drill",
 		Key:         "drill_id",
+		KeyScope:    KeyPerFile, // each town numbers its own ledger
+		NotFuture:   []string{"drill_date"},
 		Columns: []Column{
 			{Name: "drill_id", Kind: String},
 			{Name: "src_system", Kind: String},

@@ -57,6 +57,7 @@ func Inspections(ents Enterprises) *Dataset {
 		Table:       "fact_inspection",
 		Description: "执法检查、督导检查与帮扶指导记录 (inspections), one row per visit to one unit",
 		Key:         "inspection_id",
+		NotFuture:   []string{"inspection_date"},
 		Columns: []Column{
 			{Name: "inspection_id", Kind: String},
 			{Name: "src_system", Kind: String},
@@ -110,6 +111,7 @@ func EnforcementCases(ents Enterprises) *Dataset {
 		Table:       "fact_enforcement_case",
 		Description: "行政执法案件 (enforcement cases and decisions), one row per case",
 		Key:         "case_id",
+		NotFuture:   []string{"filed_date", "decision_date"},
 		Columns: []Column{
 			{Name: "case_id", Kind: String},
 			{Name: "src_system", Kind: String},

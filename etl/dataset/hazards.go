@@ -23,6 +23,10 @@ func Hazards(ents Enterprises) *Dataset {
 		Name:        "hazards",
 		Table:       "fact_hazard",
 		Description: "隐患排查治理记录 (hazards), one row per platform record, current state",
+		Key:         "hazard_id",
+		UpdatedAt:   "updated_at",
+		// deadline_date is a plan and may lie ahead.
+		NotFuture: []string{"found_date", "rectified_date", "verified_date", "closed_date"},
 		Columns: []Column{
 			{Name: "hazard_id", Kind: String},
 			{Name: "src_system", Kind: String},
@@ -125,6 +129,9 @@ func HazardEvents() *Dataset {
 		Name:        "hazard_events",
 		Table:       "fact_hazard_event",
 		Description: "隐患生命周期事件 (hazard life-cycle events), one row per status change",
+		Key:         "hazard_id",
+		KeyWith:     []string{"event_time", "event_type"},
+		NotFuture:   []string{"event_time"},
 		Columns: []Column{
 			{Name: "hazard_id", Kind: String, Headers: []string{"hazard_id", "隐患编号"}, Required: true},
 			{Name: "event_time", Kind: DateTime, Headers: []string{"event_time", "事件时间", "时间"}, Required: true},

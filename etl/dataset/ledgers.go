@@ -19,6 +19,10 @@ func LedgerItems(ents Enterprises) *Dataset {
 		Name:        "ledger_items",
 		Table:       "fact_ledger_item",
 		Description: "专项整治台账条目 (task ledger items), one row per item",
+		// Each department numbers the items of its own ledger type.
+		Key:       "item_id",
+		KeyWith:   []string{"ledger_type"},
+		NotFuture: []string{"identified_date", "resolved_date"}, // due_date is a deadline
 		Columns: []Column{
 			{Name: "ledger_type", Kind: String, Headers: []string{"台账类型", "ledger_type"}, Required: true, Parse: oneOf(ledgerTypes...)},
 			{Name: "item_id", Kind: String, Headers: []string{"条目编号", "编号", "item_id"}, Required: true},

@@ -68,6 +68,9 @@ func MineMonthly() *Dataset {
 		Name:        "mine_monthly",
 		Table:       "fact_mine_monthly",
 		Description: "煤矿月报 (coal-mine monthly reports), one row per mine and month",
+		Key:         "mine_id",
+		KeyWith:     []string{"month"},
+		NotFuture:   []string{"month"}, // a report of a month not begun
 		Columns: []Column{
 			{Name: "mine_id", Kind: String, Headers: []string{"煤矿名称", "矿井名称", "煤矿", "mine"}, Required: true, Parse: parseMine},
 			{Name: "month", Kind: Date, Headers: []string{"月份(2024-01)", "月份（2024-01）", "月份", "统计月份", "month"}, Required: true, Parse: parseMonth},

@@ -15,6 +15,7 @@ func Properties() *Dataset {
 		Name:        "properties",
 		Table:       "dim_property",
 		Description: "出租屋、闲置院落、废弃厂房台账 (property ledger), one row per property, current state",
+		NotFuture:   []string{"last_patrol_date"},
 		Key:         "property_id",
 		Columns: []Column{
 			{Name: "property_id", Kind: String, Headers: []string{"房屋编号", "property_id"}, Required: true},

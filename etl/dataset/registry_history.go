@@ -26,6 +26,8 @@ func EnterpriseStatusChanges() *Dataset {
 		Name:        "enterprise_status_changes",
 		Table:       "fact_enterprise_status_change",
 		Description: "生产经营单位状态变更与迁移记录 (registry change log), one row per unit and date",
+		Key:         "enterprise_id",
+		KeyWith:     []string{"change_date"},
 		Columns: []Column{
 			{Name: "enterprise_id", Kind: String, Headers: []string{"统一社会信用代码", "uscc"}, Required: true, Parse: parseUSCC},
 			{Name: "change_date", Kind: Date, Headers: []string{"变更日期", "change_date"}, Required: true},

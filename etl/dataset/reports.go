@@ -43,6 +43,7 @@ func Reports(ents Enterprises) *Dataset {
 		Table:       "fact_report",
 		Description: "举报受理核查记录 (reports), one row per report",
 		Key:         "report_id",
+		NotFuture:   []string{"received_at", "accepted_at", "verified_at", "feedback_at", "reward_paid_date"}, // verify_due is a deadline
 		Columns: []Column{
 			{Name: "report_id", Kind: String},
 			{Name: "src_system", Kind: String},

@@ -44,11 +44,14 @@ func SensorReadings() *Dataset {
 		Name:        "sensor_readings",
 		Table:       "fact_sensor_reading",
 		Description: "监测点读数 (sensor readings), one row per point and timestamp",
+		NotFuture:   []string{"ts"},
 		Columns: []Column{
 			{Name: "point_id", Kind: String, Headers: []string{"point_id", "点位编号", "监测点编号"}, Required: true},
 			{Name: "ts", Kind: DateTime, Headers: []string{"ts", "采集时间", "时间"}, Required: true},
 			{Name: "value", Kind: Float32, Headers: []string{"value", "监测值", "数值"}, Required: true},
 			{Name: "quality", Kind: Code8, Headers: []string{"quality", "数据质量", "质量"}},
+			// A re-sent file replaces the readings of its earlier sending by this column.
+			{Name: "source_file", Kind: String},
 			{Name: "_version", Kind: UInt64},
 		},
 	}

@@ -28,6 +28,7 @@ func Training(ents Enterprises) *Dataset {
 		Table:       "fact_training",
 		Description: "安全培训记录 (training records), one row per person and course or exam",
 		Key:         "record_id",
+		NotFuture:   []string{"training_date"}, // cert_expiry lies ahead
 		Columns: []Column{
 			{Name: "record_id", Kind: String},
 			{Name: "src_system", Kind: String},

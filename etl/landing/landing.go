@@ -29,21 +29,31 @@ const (
 	keyTable   = "safetydw.table"
 	keySource  = "safetydw.source"
 	keyLocator = "safetydw.locator"
+	// keyFile marks a batch of a whole file ("1"): a later archive of the same source and
+	// locator is a re-sent file and replaces it.
+	keyFile = "safetydw.file"
 )
 
 // Archive writes one batch's records to dir/<table>/<source>/<name>.parquet. The file is
 // written under a temporary name and renamed, so a crash never leaves half a file behind.
-func Archive(dir, table, source, locator, name string, recs []arrow.RecordBatch) (string, error) {
+// file says the batch is (a chunk of) a file of the drop folder, which a re-sent file of the
+// same path replaces; archive a file's sending even when no row of it loaded (a record of no
+// rows), or a replay would bring back the rows of the sending before.
+func Archive(dir, table, source, locator, name string, file bool, recs []arrow.RecordBatch) (string, error) {
 	if len(recs) == 0 {
 		return "", nil
 	}
-	md := arrow.NewMetadata([]string{keyTable, keySource, keyLocator}, []string{table, source, locator})
-	schema := arrow.NewSchema(recs[0].Schema().Fields(), &md)
 	folder := filepath.Join(dir, table, safeName(source))
+	path := filepath.Join(folder, safeName(name)+".parquet")
+	whole := ""
+	if file {
+		whole = "1"
+	}
+	md := arrow.NewMetadata([]string{keyTable, keySource, keyLocator, keyFile}, []string{table, source, locator, whole})
+	schema := arrow.NewSchema(recs[0].Schema().Fields(), &md)
 	if err := os.MkdirAll(folder, 0o755); err != nil {
 		return "", err
 	}
-	path := filepath.Join(folder, safeName(name)+".parquet")
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -83,6 +93,8 @@ type Stats map[string]int
 // Replay inserts every archived file under dir into the table it names, in file-name order
 // (names start with the run time), streaming row groups so memory stays bounded. Tables
 // are ReplacingMergeTree keyed by natural keys, so replaying over existing rows is safe.
+// Of a file of the drop folder sent more than once, only the latest sending is replayed:
+// a re-sent file replaced the rows of the earlier ones when it loaded.
 func Replay(ctx context.Context, db *warehouse.DB, dir string) (Stats, error) {
 	var paths []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -95,6 +107,10 @@ func Replay(ctx context.Context, db *warehouse.DB, dir string) (Stats, error) {
 		return nil, err
 	}
 	sort.Slice(paths, func(i, j int) bool { return filepath.Base(paths[i]) < filepath.Base(paths[j]) })
+	paths, err = latestSendings(paths)
+	if err != nil {
+		return nil, err
+	}
 	st := Stats{}
 	for _, p := range paths {
 		table, n, err := replayFile(ctx, db, p)
@@ -142,4 +158,55 @@ func replayFile(ctx context.Context, db *warehouse.DB, path string) (string, int
 		return table, n, err
 	}
 	return table, n, nil
+}
+
+// latestSendings drops the archives of a file's earlier sendings: of the archives marked as a
+// file's with the same table, source and locator, only the latest run's (the name's part before
+// "-", sortable by time) are kept. paths are in name order.
+func latestSendings(paths []string) ([]string, error) {
+	type origin struct{ table, source, locator string }
+	run := make([]string, len(paths))
+	of := make([]*origin, len(paths))
+	latest := map[origin]string{}
+	for i, p := range paths {
+		md, err := metadata(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		if v, _ := md.GetValue(keyFile); v != "1" {
+			continue
+		}
+		o := origin{}
+		o.table, _ = md.GetValue(keyTable)
+		o.source, _ = md.GetValue(keySource)
+		o.locator, _ = md.GetValue(keyLocator)
+		run[i], _, _ = strings.Cut(filepath.Base(p), "-")
+		of[i] = &o
+		latest[o] = max(latest[o], run[i])
+	}
+	var out []string
+	for i, p := range paths {
+		if of[i] == nil || run[i] == latest[*of[i]] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// metadata reads an archive's key-value metadata (its Arrow schema's) without its rows.
+func metadata(path string) (arrow.Metadata, error) {
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return arrow.Metadata{}, err
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		return arrow.Metadata{}, err
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		return arrow.Metadata{}, err
+	}
+	return schema.Metadata(), nil
 }
