@@ -1,0 +1,108 @@
+package cron
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// /healthz is 200 only while every job's last run succeeded recently and ClickHouse answers;
+// /metrics carries the job series.
+func TestHealthzAndMetrics(t *testing.T) {
+	db := ledgerDB(t)
+	fail := false
+	fast := LeaseConfig{Settle: 50 * time.Millisecond}
+	s := &Scheduler{DB: db, Spool: filepath.Join(t.TempDir(), "spool"), Lease: fast, Jobs: []Job{
+		{Name: "tick", Spec: "* * * * * *", Run: func(context.Context) (Result, error) { return Result{Rows: 2, Quarantined: 1}, nil }},
+		{Name: "daily", Spec: "0 3 * * *", Run: func(context.Context) (Result, error) {
+			if fail {
+				return Result{}, errors.New("bad config")
+			}
+			return Result{}, nil
+		}},
+	}}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:18801")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	go runFor(t, s, 3*time.Second)
+	time.Sleep(2200 * time.Millisecond)
+
+	code, body := get(t, base+"/healthz")
+	if code != 200 || !strings.Contains(body, `"job": "daily"`) || !strings.Contains(body, `"stale_after": "48h0m0s"`) {
+		t.Errorf("/healthz after good runs: %d\n%s", code, body)
+	}
+	_, m := get(t, base+"/metrics")
+	okRuns := metricValue(t, m, `safetydw_job_runs_total{job="tick",status="ok"}`)
+	// Each tick loads 2 rows and quarantines 1 (hand-set above), so the counters are 2× and 1× the runs.
+	if okRuns < 2 || metricValue(t, m, `safetydw_job_rows_loaded_total{job="tick"}`) != 2*okRuns ||
+		metricValue(t, m, `safetydw_job_rows_quarantined_total{job="tick"}`) != okRuns {
+		t.Errorf("tick series wrong:\n%s", m)
+	}
+	if ts := metricValue(t, m, `safetydw_job_last_success_timestamp_seconds{job="tick"}`); time.Since(time.Unix(int64(ts), 0)) > 3*time.Second {
+		t.Errorf("last success %v is not recent", ts)
+	}
+	if !strings.Contains(m, `safetydw_job_duration_seconds_bucket{job="tick",status="ok",le="1"}`) {
+		t.Errorf("no duration histogram:\n%s", m)
+	}
+	time.Sleep(time.Second) // the scheduler has stopped
+
+	// Restarted, the daily job catches up the firing it missed and fails (permanently, not
+	// retried): unhealthy, and the failure is counted.
+	fail = true
+	s2 := &Scheduler{DB: db, Spool: s.Spool, Lease: fast, Jobs: []Job{s.Jobs[0], s.Jobs[1]}}
+	s2.Jobs[1].Spec = "* * * * * *" // fired every second while stopped
+	h2, err := s2.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Handler = h2
+	go runFor(t, s2, 1500*time.Millisecond)
+	time.Sleep(time.Second)
+	code, body = get(t, base+"/healthz")
+	if code != 503 || !strings.Contains(body, `"status": "failed"`) {
+		t.Errorf("/healthz after a failure: %d\n%s", code, body)
+	}
+	_, m = get(t, base+"/metrics")
+	if metricValue(t, m, `safetydw_job_failures_total{job="daily"}`) < 1 {
+		t.Errorf("failure not counted:\n%s", m)
+	}
+	time.Sleep(time.Second)
+}
+
+func metricValue(t *testing.T, text, series string) float64 {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(series) + ` (\S+)$`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no series %s in\n%s", series, text)
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	return v
+}
