@@ -206,8 +206,11 @@ func (s *Scheduler) Summaries(ctx context.Context) ([]JobSummary, error) {
 	if err := s.prepare(); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT job, argMax(tuple(status, scheduled_at, started_at, finished_at, attempt, rows, quarantined, trigger),
-			(finished_at, attempt)), maxIf(finished_at, status = 'ok'), argMaxIf(error, finished_at, error != '')
+	// Each column its own argMax: clickhouse-go cannot scan an unnamed tuple into a struct.
+	rows, err := s.DB.Query(ctx, `SELECT job, argMax(status, (finished_at, attempt)), argMax(trigger, (finished_at, attempt)),
+			argMax(scheduled_at, (finished_at, attempt)), argMax(started_at, (finished_at, attempt)), max(finished_at),
+			argMax(attempt, (finished_at, attempt)), argMax(rows, (finished_at, attempt)), argMax(quarantined, (finished_at, attempt)),
+			maxIf(finished_at, status = 'ok'), argMaxIf(error, finished_at, error != '')
 		FROM job_runs WHERE status != 'skipped' GROUP BY job`)
 	if err != nil {
 		return nil, err
@@ -216,18 +219,13 @@ func (s *Scheduler) Summaries(ctx context.Context) ([]JobSummary, error) {
 	last := map[string]JobSummary{}
 	for rows.Next() {
 		var js JobSummary
-		var t struct {
-			Status                       string
-			Scheduled, Started, Finished time.Time
-			Attempt                      uint8
-			Rows, Quarantined            uint64
-			Trigger                      string
-		}
-		if err := rows.Scan(&js.Job, &t, &js.LastOK, &js.LastError); err != nil {
+		var attempt uint8
+		r := &js.Last
+		if err := rows.Scan(&js.Job, &r.Status, &r.Trigger, &r.Scheduled, &r.Started, &r.Finished, &attempt, &r.Rows,
+			&r.Quarantined, &js.LastOK, &js.LastError); err != nil {
 			return nil, err
 		}
-		js.Last = Run{Job: js.Job, Status: t.Status, Scheduled: t.Scheduled, Started: t.Started, Finished: t.Finished,
-			Attempt: int(t.Attempt), Rows: t.Rows, Quarantined: t.Quarantined, Trigger: t.Trigger}
+		r.Job, r.Attempt = js.Job, int(attempt)
 		last[js.Job] = js
 	}
 	if err := rows.Err(); err != nil {

@@ -55,6 +55,12 @@ func runFor(t *testing.T, s *Scheduler, d time.Duration) {
 	s.Grace = cmp(s.Grace, 5*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
+	runUntil(t, s, ctx)
+}
+
+// runUntil runs s until ctx ends (SIGTERM in the binary).
+func runUntil(t *testing.T, s *Scheduler, ctx context.Context) {
+	t.Helper()
 	if err := s.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
