@@ -143,14 +143,15 @@ func (l *ledger) clearSpool() error {
 }
 
 type lastRun struct {
-	scheduled time.Time // latest firing that ran (any status but skipped)
+	scheduled time.Time // latest firing that ran to its end (any status but skipped, interrupted); zero if none
 	status    string    // of the latest attempt that was not skipped
 	lastOK    time.Time
 }
 
 // lastRuns reads, per job, what catch-up and dependencies need from the ledger.
 func (l *ledger) lastRuns(ctx context.Context) (map[string]lastRun, error) {
-	rows, err := l.db.Query(ctx, `SELECT job, max(scheduled_at), argMax(status, (finished_at, attempt)),
+	// An interrupted run did not finish its work, so its firing is caught up again.
+	rows, err := l.db.Query(ctx, `SELECT job, maxIf(scheduled_at, status != 'interrupted'), argMax(status, (finished_at, attempt)),
 		maxIf(finished_at, status = 'ok') FROM job_runs WHERE status != 'skipped' GROUP BY job`)
 	if err != nil {
 		return nil, err
@@ -165,6 +166,9 @@ func (l *ledger) lastRuns(ctx context.Context) (map[string]lastRun, error) {
 		}
 		if r.lastOK.Unix() <= 0 {
 			r.lastOK = time.Time{}
+		}
+		if r.scheduled.Unix() <= 0 {
+			r.scheduled = time.Time{}
 		}
 		out[job] = r
 	}

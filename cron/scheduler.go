@@ -302,7 +302,7 @@ func (s *Scheduler) catchUp(ctx context.Context) {
 			continue
 		}
 		var missed time.Time
-		if !ok {
+		if !ok || l.scheduled.IsZero() {
 			missed = now
 		} else {
 			for t := js.schedule.Next(l.scheduled); !t.After(now); t = js.schedule.Next(t) {

@@ -75,7 +75,7 @@ type runRow struct {
 func ledgerRows(t *testing.T, db *warehouse.DB, job string) []runRow {
 	t.Helper()
 	rows, err := db.Query(context.Background(), `SELECT job, trigger, status, error, owner, scheduled_at, started_at, attempt
-		FROM job_runs WHERE job = ? ORDER BY started_at, attempt`, job)
+		FROM job_runs WHERE job = ? ORDER BY finished_at, started_at, attempt`, job)
 	if err != nil {
 		t.Fatal(err)
 	}
