@@ -62,7 +62,6 @@ func WriteRuns(w io.Writer, runs []Run) error {
 	return table(w, []string{"作业", "触发", "计划时间", "开始", "结束", "状态", "尝试", "载入行数", "隔离行数", "错误", "调度实例"}, rows)
 }
 
-
 // oneLine keeps an error's first line, short enough for a terminal row.
 func oneLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")

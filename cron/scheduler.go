@@ -82,7 +82,7 @@ type jobState struct {
 	Job
 	schedule robfig.Schedule
 	entry    robfig.EntryID
-	wrapped  robfig.Job    // the chain around fire: skip if still running, then recover
+	wrapped  robfig.Job      // the chain around fire: skip if still running, then recover
 	pending  chan invocation // a trigger other than the schedule, taken by the next wrapped run
 	next     []*jobState     // jobs that depend on this one
 	lastOK   time.Time

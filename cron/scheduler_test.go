@@ -148,7 +148,9 @@ func TestJobsOnTimeNoOverlapPanicRecovered(t *testing.T) {
 		t.Errorf("slow job ran %d at once", slowMax.Load())
 	}
 	slow := ledgerRows(t, db, "slow")
-	if n := count(slow, func(r runRow) bool { return r.status == StatusSkipped && strings.Contains(r.err, "previous run still going") }); n < 2 {
+	if n := count(slow, func(r runRow) bool {
+		return r.status == StatusSkipped && strings.Contains(r.err, "previous run still going")
+	}); n < 2 {
 		t.Errorf("slow job: %d skipped firings recorded, want at least 2: %v", n, slow)
 	}
 	p := ledgerRows(t, db, "panicky")
