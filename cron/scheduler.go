@@ -264,27 +264,36 @@ func (js *jobState) take(c *robfig.Cron) invocation {
 	}
 }
 
-// trigger runs the job outside its schedule (catch-up, dependency), through the same chain,
-// so it never overlaps a scheduled run.
+// trigger runs the job outside its schedule (dependency) in the background.
 func (s *Scheduler) trigger(js *jobState, inv invocation) {
+	s.spawn(func() { s.runNow(js, inv) })
+}
+
+// spawn runs f in the background unless the scheduler is stopping; Run waits for it.
+func (s *Scheduler) spawn(f func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stop {
 		return
 	}
-	select {
-	case js.pending <- inv:
-	default: // one is queued already; it covers this one
-		return
-	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		js.wrapped.Run()
+		f()
 	}()
 }
 
-// catchUp runs once each job whose schedule fired since its last recorded run (or that never
+// runNow runs the job outside its schedule through the same chain, so it never overlaps a
+// scheduled run; a trigger already queued covers this one.
+func (s *Scheduler) runNow(js *jobState, inv invocation) {
+	select {
+	case js.pending <- inv:
+		js.wrapped.Run()
+	default:
+	}
+}
+
+// catchUp runs once each job whose schedule fired since its last finished run (or that never
 // ran): one run for all the missed firings, not one per firing.
 func (s *Scheduler) catchUp(ctx context.Context) {
 	last, err := s.ledger.lastRuns(ctx)
@@ -293,7 +302,9 @@ func (s *Scheduler) catchUp(ctx context.Context) {
 		return
 	}
 	now := time.Now().In(China)
-	for _, js := range s.jobs {
+	var due []func()
+	for _, j := range s.Jobs { // in the file's order: registries before the facts that borrow from them
+		js := s.jobs[j.Name]
 		l, ok := last[js.Name]
 		if ok {
 			js.status, js.lastOK = l.status, l.lastOK
@@ -311,9 +322,15 @@ func (s *Scheduler) catchUp(ctx context.Context) {
 		}
 		if !missed.IsZero() {
 			s.logger().Info("catch-up", "job", js.Name, "last", l.scheduled.Format(time.DateTime), "missed", missed.Format(time.DateTime))
-			s.trigger(js, invocation{trigger: "catchup", scheduled: missed})
+			due = append(due, func() { s.runNow(js, invocation{trigger: "catchup", scheduled: missed}) })
 		}
 	}
+	// One after another, as a full run would go; scheduled firings meanwhile run as usual.
+	s.spawn(func() {
+		for _, run := range due {
+			run()
+		}
+	})
 }
 
 // fire is one triggered run: take the lease, run with retries, record each attempt.
