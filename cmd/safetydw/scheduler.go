@@ -33,7 +33,7 @@ func schedulerCmd() *cobra.Command {
 				return err
 			}
 			db, err := waitForWarehouse(ctx, log)
-			if err != nil {
+			if err != nil || db == nil {
 				return err
 			}
 			defer db.Close()
@@ -74,7 +74,8 @@ func schedulerConfig(path string) ([]etl.SourceConfig, cron.Config, error) {
 }
 
 // waitForWarehouse connects and migrates, retrying while ClickHouse is down: a scheduler
-// started before its server (boot order, maintenance) waits instead of exiting.
+// started before its server (boot order, maintenance) waits instead of exiting. Stopped
+// while waiting, it returns no connection and no error: a stop, not a failure.
 func waitForWarehouse(ctx context.Context, log *slog.Logger) (*warehouse.DB, error) {
 	wait := 5 * time.Second
 	for {
@@ -92,7 +93,8 @@ func waitForWarehouse(ctx context.Context, log *slog.Logger) (*warehouse.DB, err
 		log.Warn("ClickHouse unavailable, waiting", "in", wait.String(), "err", strings.SplitN(err.Error(), "\n", 2)[0])
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			log.Info("stopped before ClickHouse answered")
+			return nil, nil
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, time.Minute)
