@@ -2,9 +2,11 @@ package cron
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,5 +95,44 @@ func TestJobSummaries(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("jobs output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// A dependent job runs after its dependencies succeeded, not when one failed; a dependency
+// succeeding while the dependent runs makes it run again after, never alongside.
+func TestDependencies(t *testing.T) {
+	db := ledgerDB(t)
+	var mRunning, mMost atomic.Int32
+	s := &Scheduler{DB: db, Jobs: []Job{
+		{Name: "load", Spec: "@every 1h", Run: ok},
+		{Name: "broken", Spec: "@every 1h", Run: func(context.Context) (Result, error) { return Result{}, errors.New("bad config") }},
+		{Name: "metrics", DependsOn: []string{"load"}, Run: ok},
+		{Name: "site", DependsOn: []string{"metrics"}, Run: ok},
+		{Name: "needs_both", DependsOn: []string{"load", "broken"}, Run: ok},
+		{Name: "sensors", Spec: "* * * * * *", Run: ok},
+		{Name: "slow_refresh", DependsOn: []string{"sensors"}, Run: func(context.Context) (Result, error) {
+			mMost.Store(max(mMost.Load(), mRunning.Add(1)))
+			defer mRunning.Add(-1)
+			time.Sleep(1500 * time.Millisecond)
+			return Result{}, nil
+		}},
+	}}
+	runFor(t, s, 4500*time.Millisecond)
+	load, metrics, site := ledgerRows(t, db, "load"), ledgerRows(t, db, "metrics"), ledgerRows(t, db, "site")
+	if len(load) != 1 || len(metrics) != 1 || len(site) != 1 {
+		t.Fatalf("load %v, metrics %v, site %v: want one run each", load, metrics, site)
+	}
+	if metrics[0].trigger != "dependency" || metrics[0].started.Before(load[0].started) || site[0].started.Before(metrics[0].started) {
+		t.Errorf("order: load %v, metrics %v, site %v", load[0], metrics[0], site[0])
+	}
+	if n := len(ledgerRows(t, db, "needs_both")); n != 0 {
+		t.Errorf("needs_both ran %d times though broken failed", n)
+	}
+	refresh := ledgerRows(t, db, "slow_refresh")
+	if n := count(refresh, func(r runRow) bool { return r.status == StatusOK }); n < 2 || mMost.Load() != 1 {
+		t.Errorf("slow_refresh: %d ok runs (want ≥2), %d at once: %v", n, mMost.Load(), refresh)
+	}
+	if n := count(refresh, func(r runRow) bool { return r.status == StatusSkipped }); n != 0 {
+		t.Errorf("slow_refresh: %d triggers skipped, want them deferred", n)
 	}
 }

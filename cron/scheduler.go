@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // schedules are in China time even on a machine without zoneinfo
 
@@ -84,6 +85,7 @@ type jobState struct {
 	entry    robfig.EntryID
 	wrapped  robfig.Job      // the chain around fire: skip if still running, then recover
 	pending  chan invocation // a trigger other than the schedule, taken by the next wrapped run
+	deferred atomic.Bool     // a dependency's trigger met the job running: run again after it
 	next     []*jobState     // jobs that depend on this one
 	lastOK   time.Time
 	status   string
@@ -284,12 +286,25 @@ func (s *Scheduler) spawn(f func()) {
 }
 
 // runNow runs the job outside its schedule through the same chain, so it never overlaps a
-// scheduled run; a trigger already queued covers this one.
+// scheduled run; a trigger already queued covers this one. A dependency's trigger that meets
+// the job still running waits for it and runs after: the running one may have read its
+// inputs before the dependency's new data was in.
 func (s *Scheduler) runNow(js *jobState, inv invocation) {
-	select {
-	case js.pending <- inv:
+	for {
+		select {
+		case js.pending <- inv:
+		default:
+			return
+		}
 		js.wrapped.Run()
-	default:
+		if !js.deferred.CompareAndSwap(true, false) {
+			return
+		}
+		select {
+		case <-s.runCtx.Done():
+			return
+		case <-time.After(time.Second):
+		}
 	}
 }
 
@@ -497,6 +512,10 @@ func (l skipLogger) Info(msg string, _ ...any) {
 	case inv = <-l.js.pending:
 	default:
 		inv = invocation{trigger: "schedule", scheduled: time.Now()}
+	}
+	if inv.trigger == "dependency" { // not skipped but deferred (runNow)
+		l.js.deferred.Store(true)
+		return
 	}
 	now := time.Now()
 	r := Run{RunID: newID(), Job: l.js.Name, Trigger: inv.trigger, Scheduled: inv.scheduled.Truncate(time.Second),
