@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -48,31 +49,36 @@ func TestHealthzAndMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: h}
+	var current atomic.Pointer[http.Handler] // the restarted scheduler's handler replaces the first's
+	current.Store(&h)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*current.Load()).ServeHTTP(w, r) })}
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
-	go runFor(t, s, 3*time.Second)
-	time.Sleep(2200 * time.Millisecond)
-
-	code, body := get(t, base+"/healthz")
+	var code int
+	var body string
+	okRuns := regexp.MustCompile(`safetydw_job_runs_total\{job="tick",status="ok"\} ([2-9]|\d\d)`)
+	runUntilTrue(t, s, 20*time.Second, func() bool {
+		code, body = get(t, base+"/healthz")
+		_, m := get(t, base+"/metrics")
+		return code == 200 && okRuns.MatchString(m)
+	})
 	if code != 200 || !strings.Contains(body, `"job": "daily"`) || !strings.Contains(body, `"stale_after": "48h0m0s"`) {
 		t.Errorf("/healthz after good runs: %d\n%s", code, body)
 	}
-	_, m := get(t, base+"/metrics")
-	okRuns := metricValue(t, m, `safetydw_job_runs_total{job="tick",status="ok"}`)
+	_, m := get(t, base+"/metrics") // stopped: the counters stand still
+	tickRuns := metricValue(t, m, `safetydw_job_runs_total{job="tick",status="ok"}`)
 	// Each tick loads 2 rows and quarantines 1 (hand-set above), so the counters are 2× and 1× the runs.
-	if okRuns < 2 || metricValue(t, m, `safetydw_job_rows_loaded_total{job="tick"}`) != 2*okRuns ||
-		metricValue(t, m, `safetydw_job_rows_quarantined_total{job="tick"}`) != okRuns {
+	if tickRuns < 2 || metricValue(t, m, `safetydw_job_rows_loaded_total{job="tick"}`) != 2*tickRuns ||
+		metricValue(t, m, `safetydw_job_rows_quarantined_total{job="tick"}`) != tickRuns {
 		t.Errorf("tick series wrong:\n%s", m)
 	}
-	if ts := metricValue(t, m, `safetydw_job_last_success_timestamp_seconds{job="tick"}`); time.Since(time.Unix(int64(ts), 0)) > 3*time.Second {
+	if ts := metricValue(t, m, `safetydw_job_last_success_timestamp_seconds{job="tick"}`); time.Since(time.Unix(int64(ts), 0)) > 10*time.Second {
 		t.Errorf("last success %v is not recent", ts)
 	}
 	if !strings.Contains(m, `safetydw_job_duration_seconds_bucket{job="tick",status="ok",le="1"}`) {
 		t.Errorf("no duration histogram:\n%s", m)
 	}
-	time.Sleep(time.Second) // the scheduler has stopped
 
 	// Restarted, the daily job catches up the firing it missed and fails (permanently, not
 	// retried): unhealthy, and the failure is counted.
@@ -83,9 +89,16 @@ func TestHealthzAndMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Handler = h2
-	go runFor(t, s2, 1500*time.Millisecond)
-	time.Sleep(time.Second)
+	current.Store(&h2)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		runUntilTrue(t, s2, 20*time.Second, func() bool {
+			_, m := get(t, base+"/metrics")
+			return strings.Contains(m, `safetydw_job_failures_total{job="daily"}`)
+		})
+	}()
+	<-stopped
 	code, body = get(t, base+"/healthz")
 	if code != 503 || !strings.Contains(body, `"status": "failed"`) {
 		t.Errorf("/healthz after a failure: %d\n%s", code, body)
@@ -94,7 +107,6 @@ func TestHealthzAndMetrics(t *testing.T) {
 	if metricValue(t, m, `safetydw_job_failures_total{job="daily"}`) < 1 {
 		t.Errorf("failure not counted:\n%s", m)
 	}
-	time.Sleep(time.Second)
 }
 
 func metricValue(t *testing.T, text, series string) float64 {

@@ -172,7 +172,7 @@ type etlRun struct {
 func etlRuns(t *testing.T, db *warehouse.DB) []etlRun {
 	t.Helper()
 	rows, err := db.Query(context.Background(), `SELECT status, rows_read, rows_loaded, rows_quarantined FROM etl_runs
-		WHERE source = 'hazards_api' ORDER BY started_at, run_id`)
+		WHERE source = 'hazards_api' ORDER BY finished_at, started_at`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,4 +189,3 @@ func etlRuns(t *testing.T, db *warehouse.DB) []etlRun {
 	}
 	return out
 }
-
