@@ -76,7 +76,7 @@ type Scheduler struct {
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	stop    bool
-	active  map[*activeRun]bool
+	active  map[*Run]bool // attempts under way, recorded interrupted when the grace period ends
 }
 
 type jobState struct {
@@ -95,10 +95,6 @@ type jobState struct {
 type invocation struct {
 	trigger   string // schedule | catchup | dependency
 	scheduled time.Time
-}
-
-type activeRun struct {
-	Run
 }
 
 func (s *Scheduler) logger() *slog.Logger {
@@ -151,7 +147,7 @@ func (s *Scheduler) prepare() error {
 	s.ledger = &ledger{db: s.DB, spool: s.Spool, owner: s.Owner}
 	s.leases = &leases{db: s.DB, owner: s.Owner, cfg: s.Lease.withDefaults()}
 	s.metrics = newMetrics()
-	s.active = map[*activeRun]bool{}
+	s.active = map[*Run]bool{}
 	return nil
 }
 
@@ -235,14 +231,17 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	case <-done:
 	case <-time.After(s.Grace):
 		s.mu.Lock()
+		left := make([]Run, 0, len(s.active))
 		for a := range s.active {
-			r := a.Run
+			left = append(left, *a)
+		}
+		s.mu.Unlock()
+		for _, r := range left {
 			r.Status, r.Finished = StatusInterrupted, time.Now()
 			r.Error = fmt.Sprintf("停止时 %s 内未结束 (still running %s after the stop signal)", s.Grace, s.Grace)
 			s.record(r)
 		}
-		s.mu.Unlock()
-		log.Warn("runs still going after the grace period, leaving them", "count", len(s.active))
+		log.Warn("runs still going after the grace period, leaving them", "count", len(left))
 	}
 	s.flushSpool(context.Background())
 	return nil
@@ -362,7 +361,7 @@ func (s *Scheduler) fire(js *jobState, inv invocation) {
 	r := Run{RunID: newID(), Job: js.Name, Trigger: inv.trigger, Scheduled: inv.scheduled.Truncate(time.Second), Owner: s.Owner}
 	for attempt := 1; ; attempt++ {
 		r.Attempt, r.Started, r.Error, r.Rows, r.Quarantined = attempt, time.Now(), "", 0, 0
-		res, err, skipped := s.attempt(js, &r)
+		res, skipped, err := s.attempt(js, &r)
 		r.Finished = time.Now()
 		r.Rows, r.Quarantined = uint64(res.Rows), uint64(res.Quarantined)
 		switch {
@@ -400,8 +399,9 @@ func (s *Scheduler) fire(js *jobState, inv invocation) {
 
 // attempt runs the job once under its lease and timeout. A panic is recorded as a failure and
 // passed on to the chain's Recover, which logs it with its stack.
-func (s *Scheduler) attempt(js *jobState, r *Run) (res Result, err error, skipped string) {
-	a := &activeRun{Run: *r}
+func (s *Scheduler) attempt(js *jobState, r *Run) (res Result, skipped string, err error) {
+	a := new(Run)
+	*a = *r
 	s.mu.Lock()
 	s.active[a] = true
 	s.mu.Unlock()
@@ -423,14 +423,18 @@ func (s *Scheduler) attempt(js *jobState, r *Run) (res Result, err error, skippe
 	}
 	lease, holder, err := s.leases.acquire(ctx, js.Name)
 	if err != nil {
-		return res, fmt.Errorf("租约 (lease): %w", err), ""
+		return res, "", fmt.Errorf("租约 (lease): %w", err)
 	}
 	if lease == nil {
-		return res, nil, holder
+		return res, holder, nil
 	}
 	defer lease.release()
-	res, err = js.Run(lease.ctx(ctx))
-	return res, err, ""
+	runCtx := lease.ctx(ctx)
+	res, err = js.Run(runCtx)
+	if cause := context.Cause(runCtx); err != nil && cause != nil && cause != runCtx.Err() {
+		err = fmt.Errorf("%w (%v)", err, cause) // the lease was lost: say so, not just "canceled"
+	}
+	return res, "", err
 }
 
 func (s *Scheduler) finish(js *jobState, r Run, log *slog.Logger) {
