@@ -44,6 +44,9 @@ func TestClickHouseDownForOneFiring(t *testing.T) {
 	serverSh(t, "stop")
 	time.Sleep(2500 * time.Millisecond) // at least one firing while it is down
 	spooled, _ := os.ReadFile(spool)
+	if h := s.Health(context.Background()); h.OK || h.ClickHouse == "ok" {
+		t.Errorf("health while ClickHouse is stopped: %+v", h)
+	}
 	serverSh(t, "start")
 	upAt := time.Now()
 	time.Sleep(4 * time.Second) // a flush and a firing after it is back

@@ -320,3 +320,34 @@ func TestSecondSchedulerDoesNotRunJobTwice(t *testing.T) {
 		t.Errorf("ran %d times, %d skips naming the other holder; ledger %v", total.Load(), held, rows)
 	}
 }
+
+// A lease shorter than the run is renewed while it runs: a second scheduler starting after
+// the first lease would have expired still finds it held.
+func TestLeaseRenewedWhileRunning(t *testing.T) {
+	db := ledgerDB(t)
+	var running, most atomic.Int32
+	run := func(context.Context) (Result, error) {
+		most.Store(max(most.Load(), running.Add(1)))
+		defer running.Add(-1)
+		time.Sleep(3 * time.Second)
+		return Result{}, nil
+	}
+	lease := LeaseConfig{TTL: 600 * time.Millisecond, Settle: 100 * time.Millisecond}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runFor(t, &Scheduler{DB: db, Owner: "host-a:1", Lease: lease, Jobs: []Job{{Name: "long", Spec: "@every 1h", Run: run}}}, 3500*time.Millisecond)
+	}()
+	time.Sleep(1500 * time.Millisecond) // past two TTLs of the first lease
+	runFor(t, &Scheduler{DB: db, Owner: "host-b:2", Lease: lease, Jobs: []Job{{Name: "long", Spec: "* * * * * *", Run: run}}}, 1500*time.Millisecond)
+	<-done
+	var b []runRow
+	for _, r := range ledgerRows(t, db, "long") {
+		if r.owner == "host-b:2" {
+			b = append(b, r)
+		}
+	}
+	if most.Load() != 1 || len(b) == 0 || count(b, func(r runRow) bool { return strings.Contains(r.err, "租约由 host-a:1 持有") }) != len(b) {
+		t.Errorf("%d at once; host-b's attempts %v: want all skipped, the lease held by host-a:1", most.Load(), b)
+	}
+}
