@@ -57,15 +57,15 @@ func (l *ledger) insert(ctx context.Context, runs []Run) error {
 	return b.Send()
 }
 
-// write stores r after any spooled rows, or appends it to the spool.
+// write stores r after any spooled rows, or appends it to the spool (also when the spool
+// cannot be read: an operator fixes the line the error names, and nothing is lost).
 func (l *ledger) write(ctx context.Context, r Run) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	runs, err := l.readSpool()
-	if err != nil {
-		return err
+	if err == nil {
+		err = l.insert(ctx, append(runs, r))
 	}
-	err = l.insert(ctx, append(runs, r))
 	if err == nil {
 		return l.clearSpool()
 	}
