@@ -57,12 +57,23 @@ func (p *Pipeline) Migrate(ctx context.Context) error {
 
 // Load runs the sources.
 func (p *Pipeline) Load(ctx context.Context) error {
-	if len(p.Sources) == 0 {
-		return fmt.Errorf("没有配置数据源 (no sources declared): pass --sources with a sources file")
+	_, err := p.LoadSources(ctx, p.Sources)
+	return err
+}
+
+// LoadSources runs the given sources and sums what they loaded and quarantined.
+func (p *Pipeline) LoadSources(ctx context.Context, sources []etl.SourceConfig) (Result, error) {
+	if len(sources) == 0 {
+		return Result{}, fmt.Errorf("没有配置数据源 (no sources declared): pass --sources with a sources file")
 	}
 	r := &etl.Runner{DB: p.DB, DropDir: p.DropDir, Landing: p.Landing, Log: p.Log, Reload: p.Reload}
-	_, err := r.Run(ctx, p.Sources)
-	return err
+	stats, err := r.Run(ctx, sources)
+	var res Result
+	for _, st := range stats {
+		res.Rows += st.Loaded
+		res.Quarantined += st.Quarantined
+	}
+	return res, err
 }
 
 // Replay rebuilds the loaded tables from the Parquet archive alone.

@@ -133,7 +133,10 @@ func (r *Runner) runSource(ctx context.Context, src SourceConfig) (Stats, error)
 	if err != nil {
 		err = scrubbed{err}
 	}
-	if rerr := r.recordRun(ctx, src, st, started, err); rerr != nil && err == nil {
+	// A cancelled run (SIGTERM) is recorded too: the ledger must say it stopped and what it stored.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if rerr := r.recordRun(rctx, src, st, started, err); rerr != nil && err == nil {
 		err = fmt.Errorf("record run: %w", rerr)
 	}
 	r.logf("%s: %d 批 (batches), 跳过已载入 %d (skipped), 读取 %d 行 (read), 载入 %d (loaded), 隔离 %d (quarantined), %.1fs",

@@ -19,7 +19,7 @@ func TestSchedulerRefusesWithoutSalt(t *testing.T) {
 	defer func(s string) { flags.sources = s }(flags.sources)
 	flags.sources = "../../sample_data/sources.yaml"
 	c := schedulerCmd()
-	c.SetArgs([]string{"--spec", "@every 1h"})
+	c.SetArgs([]string{"--config", "../../cron/demo.yaml"})
 	err := c.ExecuteContext(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "source training") || !strings.Contains(err.Error(), "openssl rand -hex 32") {
 		t.Fatalf("scheduler without a salt: %v; want a refusal naming the training source and how to set a salt", err)

@@ -394,7 +394,7 @@ func (c *Connector) fetch(ctx context.Context, reqURL string) (*page, int, error
 			return nil, 0, fmt.Errorf("%s: HTTP %d %s，不重试 (not retried): %q", where, status, http.StatusText(status), snippet(body))
 		}
 		if attempt >= c.cfg.MaxRetries {
-			return nil, 0, fmt.Errorf("%s: 重试 %d 次后仍失败 (still failing after %d retries): %s", where, c.cfg.MaxRetries, c.cfg.MaxRetries, why)
+			return nil, 0, exhausted{fmt.Errorf("%s: 重试 %d 次后仍失败 (still failing after %d retries): %s", where, c.cfg.MaxRetries, c.cfg.MaxRetries, why)}
 		}
 		if !waitSet {
 			wait = c.backoff(attempt)
@@ -410,6 +410,13 @@ func (c *Connector) fetch(ctx context.Context, reqURL string) (*page, int, error
 		c.retries++
 	}
 }
+
+// exhausted is a request that kept failing the way a passing outage does (5xx, 429, network):
+// the scheduler may retry the whole run later (cron.Transient).
+type exhausted struct{ error }
+
+func (e exhausted) Temporary() bool { return true }
+func (e exhausted) Unwrap() error   { return e.error }
 
 // get performs one request and reads the whole body; a body cut off midway is an error like
 // a failed connection, and is retried.

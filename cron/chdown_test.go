@@ -1,0 +1,70 @@
+package cron
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"safetydw/warehouse"
+)
+
+// serverSh runs this worktree's own server script: stop and start only the server of
+// var/clickhouse on the port it was started on (never another engineer's).
+func serverSh(t *testing.T, cmd string) {
+	t.Helper()
+	out, err := exec.Command("../warehouse/clickhouse/server.sh", cmd).CombinedOutput()
+	if err != nil {
+		t.Fatalf("server.sh %s: %v\n%s", cmd, err, out)
+	}
+}
+
+// ClickHouse stopped for a firing: the scheduler keeps going, the failed run is spooled and
+// written to the ledger once the server is back, and the job runs again on its schedule.
+func TestClickHouseDownForOneFiring(t *testing.T) {
+	if os.Getenv("CLICKHOUSE_ADDR") != "" || !warehouse.FindLocal().Serves(warehouse.ConfigFromEnv().Addr) {
+		t.Fatal("this test stops and starts the worktree's own server: run it against `make clickhouse`, without CLICKHOUSE_ADDR")
+	}
+	db := ledgerDB(t)
+	spool := filepath.Join(t.TempDir(), "spool.jsonl")
+	s := &Scheduler{DB: db, Spool: spool, FlushEvery: time.Second, Jobs: []Job{
+		{Name: "tick", Spec: "*/2 * * * * *", Run: func(ctx context.Context) (Result, error) {
+			return Result{}, db.Ping(ctx)
+		}},
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s.Log, s.Lease.Settle = nil, 50*time.Millisecond
+	go func() { defer close(done); runUntil(t, s, ctx) }()
+	time.Sleep(2500 * time.Millisecond)
+	downAt := time.Now()
+	serverSh(t, "stop")
+	time.Sleep(2500 * time.Millisecond) // at least one firing while it is down
+	spooled, _ := os.ReadFile(spool)
+	if h := s.Health(context.Background()); h.OK || h.ClickHouse == "ok" {
+		t.Errorf("health while ClickHouse is stopped: %+v", h)
+	}
+	serverSh(t, "start")
+	upAt := time.Now()
+	time.Sleep(4 * time.Second) // a flush and a firing after it is back
+	cancel()
+	<-done
+
+	if !strings.Contains(string(spooled), `"Status":"failed"`) {
+		t.Errorf("nothing spooled while ClickHouse was down: %q", spooled)
+	}
+	rows := ledgerRows(t, db, "tick")
+	down := count(rows, func(r runRow) bool {
+		return r.status == StatusFailed && r.started.After(downAt.Add(-time.Second)) && r.started.Before(upAt)
+	})
+	after := count(rows, func(r runRow) bool { return r.status == StatusOK && r.started.After(upAt) })
+	if down < 1 || after < 1 {
+		t.Errorf("%d failed runs recorded from the downtime (want ≥1), %d ok after (want ≥1): %v", down, after, rows)
+	}
+	if b, err := os.ReadFile(spool); err == nil {
+		t.Errorf("spool left behind: %s", b)
+	}
+}
