@@ -1,0 +1,80 @@
+package queries_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"safetydw/queries"
+	"safetydw/warehouse/warehousetest"
+)
+
+// Hazards for T04, T16, T17 and T42, as of 2025-06-30 (finder level, 挂牌, review, tags):
+//
+//	A1 G1 重大 鼓楼 IT.DUST(D15) found 2025-01-05 by 区, 挂牌, closed 03-10, reviewed by D15 on 03-08
+//	A2 G1 重大 鼓楼 IT.DUST      found 2025-01-06 by 企业, not 挂牌 — the same hazard by another channel
+//	A3 G3 重大 龙桥 CONS(D07)    found 2025-02-10 by 市, not 挂牌, closed 04-01, never reviewed
+//	A4 G4 重大 龙桥 CONS         found 2025-02-20 by 镇街, not 挂牌, closed 04-15, reviewed by D07 on 04-20 (after 销号)
+//	A5 G5 一般 鼓楼 老旧装置      found 2025-03-01 by 区, closed 05-10
+//	A6 G6 重大 新兖 老旧装置      found 2024-06-01 by 区, 挂牌, open
+//	A7 G7 重大 鼓楼 撤销 (withdrawn), found 2025-01-20 by 区, 挂牌: counts nowhere
+//	A8 G8 一般 龙桥 老旧装置      found 2024-10-01, closed 2025-01-15
+func TestH9HazardMetrics(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := warehousetest.New(t)
+	d := func(s string) *time.Time { x := day(s); return &x }
+	none := (*time.Time)(nil)
+	const gl, lq, xy = "370812001", "370812003", "370812105"
+	old, no := []string{"老旧装置"}, []string{}
+	v := uint64(1)
+	insert(t, db, "fact_hazard", "hazard_id, dedup_group_id, level, town_code, territorial_unit, industry_code, found_date, found_by_level, "+
+		"closed_date, verified_date, verify_dept_code, is_gua_pai, tags, status, _version",
+		[]any{"A1", "G1", "重大", gl, gl, "IT.DUST", day("2025-01-05"), "区", d("2025-03-10"), d("2025-03-08"), "D15", uint8(1), no, "已销号", v},
+		[]any{"A2", "G1", "重大", gl, gl, "IT.DUST", day("2025-01-06"), "企业", d("2025-03-10"), none, "", uint8(0), no, "已销号", v},
+		[]any{"A3", "G3", "重大", lq, lq, "CONS", day("2025-02-10"), "市", d("2025-04-01"), none, "", uint8(0), no, "已销号", v},
+		[]any{"A4", "G4", "重大", lq, lq, "CONS", day("2025-02-20"), "镇街", d("2025-04-15"), d("2025-04-20"), "D07", uint8(0), no, "已销号", v},
+		[]any{"A5", "G5", "一般", gl, gl, "HC.PROD", day("2025-03-01"), "区", d("2025-05-10"), none, "", uint8(0), old, "已销号", v},
+		[]any{"A6", "G6", "重大", xy, xy, "HC.PROD", day("2024-06-01"), "区", none, none, "", uint8(1), old, "整改中", v},
+		[]any{"A7", "G7", "重大", gl, gl, "CONS", day("2025-01-20"), "区", none, none, "", uint8(1), no, "撤销", v},
+		[]any{"A8", "G8", "一般", lq, lq, "HC.PROD", day("2024-10-01"), "区", d("2025-01-15"), none, "", uint8(0), old, "已销号", v})
+	if _, err := queries.Refresh(ctx, db, day("2025-06-30")); err != nil {
+		t.Fatal(err)
+	}
+	set, err := queries.LoadSet(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, set, []want{
+		// T04 new 重大 by found date: 2025 G1 (two reports, once) G3 G4 = 3 (G7 withdrawn); 2024 G6;
+		// January G1; February G3 G4; 鼓楼 2025 G1; 龙桥 G3 G4; D07 (CONS) G3 G4.
+		{"major_hazards_found", "year", "district", "", "2025-01-01", 3, 0, 3},
+		{"major_hazards_found", "year", "district", "", "2024-01-01", 1, 0, 1},
+		{"major_hazards_found", "month", "district", "", "2025-01-01", 1, 0, 1},
+		{"major_hazards_found", "month", "district", "", "2025-02-01", 2, 0, 2},
+		{"major_hazards_found", "year", "town", gl, "2025-01-01", 1, 0, 1},
+		{"major_hazards_found", "year", "town", lq, "2025-01-01", 2, 0, 2},
+		{"major_hazards_found", "year", "dept", "D07", "2025-01-01", 2, 0, 2},
+		// T16 found by 区 or above: 2025 G1 (区, 挂牌) and G3 (市, not) — G4 is 镇街, G5 一般 → 1/2;
+		// 2024 G6 1/1; 龙桥 2025 G3 0/1; January G1 1/1.
+		{"major_hazards_gua_pai_rate", "year", "district", "", "2025-01-01", 1, 2, 50},
+		{"major_hazards_gua_pai_rate", "year", "district", "", "2024-01-01", 1, 1, 100},
+		{"major_hazards_gua_pai_rate", "year", "town", lq, "2025-01-01", 0, 1, 0},
+		{"major_hazards_gua_pai_rate", "month", "district", "", "2025-01-01", 1, 1, 100},
+		// T17 closed 重大 by 销号 date: 2025 G1 (03-10, reviewed 03-08), G3 (never), G4 (reviewed after
+		// 销号) → 1/3; March 1/1; April G3 G4 0/2; 鼓楼 1/1.
+		{"major_hazards_verified_close_rate", "year", "district", "", "2025-01-01", 1, 3, 100.0 / 3},
+		{"major_hazards_verified_close_rate", "month", "district", "", "2025-03-01", 1, 1, 100},
+		{"major_hazards_verified_close_rate", "month", "district", "", "2025-04-01", 0, 2, 0},
+		{"major_hazards_verified_close_rate", "year", "town", gl, "2025-01-01", 1, 1, 100},
+		// T42 老旧装置 open at period ends: 2024-05 none; 2024-06 A6; 2024 year end A6 A8; 2025-01 A6
+		// (A8 closed 01-15); 2025-03 A6 A5; 2025-05 A6 (A5 closed 05-10); 龙桥 2024 end A8.
+		{"old_equipment_hazards_open", "month", "district", "", "2024-05-01", 0, 0, 0},
+		{"old_equipment_hazards_open", "month", "district", "", "2024-06-01", 1, 0, 1},
+		{"old_equipment_hazards_open", "year", "district", "", "2024-01-01", 2, 0, 2},
+		{"old_equipment_hazards_open", "month", "district", "", "2025-01-01", 1, 0, 1},
+		{"old_equipment_hazards_open", "month", "district", "", "2025-03-01", 2, 0, 2},
+		{"old_equipment_hazards_open", "month", "district", "", "2025-05-01", 1, 0, 1},
+		{"old_equipment_hazards_open", "year", "town", lq, "2024-01-01", 1, 0, 1},
+	})
+}
