@@ -6,8 +6,23 @@ import (
 	"time"
 
 	"safetydw/queries"
+	"safetydw/warehouse"
 	"safetydw/warehouse/warehousetest"
 )
+
+// refreshed computes every metric as of the day and reads the values back.
+func refreshed(t *testing.T, db *warehouse.DB, asOf string) *queries.Set {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := queries.Refresh(ctx, db, day(asOf)); err != nil {
+		t.Fatal(err)
+	}
+	set, err := queries.LoadSet(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
 
 // Hazards for T04, T16, T17 and T42, as of 2025-06-30 (finder level, 挂牌, review, tags):
 //
@@ -21,7 +36,6 @@ import (
 //	A8 G8 一般 龙桥 老旧装置      found 2024-10-01, closed 2025-01-15
 func TestH9HazardMetrics(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	db := warehousetest.New(t)
 	d := func(s string) *time.Time { x := day(s); return &x }
 	none := (*time.Time)(nil)
@@ -38,13 +52,7 @@ func TestH9HazardMetrics(t *testing.T) {
 		[]any{"A6", "G6", "重大", xy, xy, "HC.PROD", day("2024-06-01"), "区", none, none, "", uint8(1), old, "整改中", v},
 		[]any{"A7", "G7", "重大", gl, gl, "CONS", day("2025-01-20"), "区", none, none, "", uint8(1), no, "撤销", v},
 		[]any{"A8", "G8", "一般", lq, lq, "HC.PROD", day("2024-10-01"), "区", d("2025-01-15"), none, "", uint8(0), old, "已销号", v})
-	if _, err := queries.Refresh(ctx, db, day("2025-06-30")); err != nil {
-		t.Fatal(err)
-	}
-	set, err := queries.LoadSet(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := refreshed(t, db, "2025-06-30")
 	check(t, set, []want{
 		// T04 new 重大 by found date: 2025 G1 (two reports, once) G3 G4 = 3 (G7 withdrawn); 2024 G6;
 		// January G1; February G3 G4; 鼓楼 2025 G1; 龙桥 G3 G4; D07 (CONS) G3 G4.
