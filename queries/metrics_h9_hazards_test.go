@@ -86,3 +86,54 @@ func TestH9HazardMetrics(t *testing.T) {
 		{"old_equipment_hazards_open", "year", "town", lq, "2024-01-01", 1, 0, 1},
 	})
 }
+
+// Hazard life-cycle events for T19 and T79, as of 2025-06-30 (times are China time unless said):
+//
+//	V1 G1 重大 鼓楼: 挂牌 2025-02-01; 函告 04-05; verify_pass 03-08 (no action); 约谈 05-10
+//	V2 G1 重大 鼓楼, the same hazard by another channel: 函告 04-05 again
+//	V3 G3 重大 龙桥: 挂牌 03-01; 曝光 03-20; 通报 at 2024-12-31 17:00 UTC = 2025-01-01 01:00 China time
+//	V4 G4 一般 鼓楼: 函告 04-01 (not 重大)
+//	V5 G5 重大 鼓楼 撤销: 约谈 04-01 (withdrawn)
+func TestH9HazardEventMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	v := uint64(1)
+	insert(t, db, "fact_hazard", "hazard_id, dedup_group_id, level, town_code, territorial_unit, industry_code, found_date, status, _version",
+		[]any{"V1", "G1", "重大", gl, gl, "IT.DUST", day("2025-01-10"), "整改中", v},
+		[]any{"V2", "G1", "重大", gl, gl, "IT.DUST", day("2025-01-11"), "整改中", v},
+		[]any{"V3", "G3", "重大", lq, lq, "CONS", day("2024-10-01"), "整改中", v},
+		[]any{"V4", "G4", "一般", gl, gl, "CONS", day("2025-01-10"), "整改中", v},
+		[]any{"V5", "G5", "重大", gl, gl, "CONS", day("2025-01-10"), "撤销", v})
+	china := time.FixedZone("CST", 8*3600)
+	at := func(s string) time.Time {
+		x := day(s)
+		return time.Date(x.Year(), x.Month(), x.Day(), 10, 0, 0, 0, china)
+	}
+	insert(t, db, "fact_hazard_event", "hazard_id, event_time, event_type, _version",
+		[]any{"V1", at("2025-02-01"), "挂牌", v},
+		[]any{"V1", at("2025-04-05"), "函告", v},
+		[]any{"V1", at("2025-03-08"), "verify_pass", v},
+		[]any{"V1", at("2025-05-10"), "约谈", v},
+		[]any{"V2", at("2025-04-05"), "函告", v},
+		[]any{"V3", at("2025-03-01"), "挂牌", v},
+		[]any{"V3", at("2025-03-20"), "曝光", v},
+		[]any{"V3", time.Date(2024, 12, 31, 17, 0, 0, 0, time.UTC), "通报", v},
+		[]any{"V4", at("2025-04-01"), "函告", v},
+		[]any{"V5", at("2025-04-01"), "约谈", v})
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// T19 actions on 重大 hazards: 2025 G1 函告 04-05 (two records, once), G1 约谈, G3 曝光, G3 通报
+		// (New Year's night in China) = 4; 2024 none; 龙桥 2025 2; January 1; April 1 (V4 一般, V5 撤销).
+		{"major_hazard_escalations", "year", "district", "", "2025-01-01", 4, 0, 4},
+		{"major_hazard_escalations", "year", "district", "", "2024-01-01", 0, 0, 0},
+		{"major_hazard_escalations", "year", "town", lq, "2025-01-01", 2, 0, 2},
+		{"major_hazard_escalations", "month", "district", "", "2025-01-01", 1, 0, 1},
+		{"major_hazard_escalations", "month", "district", "", "2025-04-01", 1, 0, 1},
+		// T79 重大 hazards 挂牌 or 曝光: 2025 G1 G3 = 2 (G3 both in March, once); February G1; March G3.
+		{"major_hazards_publicised", "year", "district", "", "2025-01-01", 2, 0, 2},
+		{"major_hazards_publicised", "month", "district", "", "2025-02-01", 1, 0, 1},
+		{"major_hazards_publicised", "month", "district", "", "2025-03-01", 1, 0, 1},
+		{"major_hazards_publicised", "year", "town", gl, "2025-01-01", 1, 0, 1},
+	})
+}
