@@ -95,3 +95,59 @@ func TestH9EnforcementMetrics(t *testing.T) {
 		{"training_violation_cases", "year", "dept", "D19", "2025-01-01", 1, 0, 1},
 	})
 }
+
+// Inspections for T23 and T56, as of 2025-06-30; the district has 10 towns (towns.csv).
+//
+// 许可条件回头看 (T23), units P1 and P2 hazchem producers, P3 not:
+//
+//	Q1 P1 2024-03-01 回头看; Q2 P1 2024-05-01 回头看 again; Q3 P2 2024-12-31 回头看;
+//	Q4 P3 2024-04-01 回头看 (no producer); Q5 P2 2024-02-01 no campaign
+//
+// 委托执法 (T56): W1 鼓楼 2025-03-05 and W2 鼓楼 2025-03-20 mode 委托执法 by the town; W3 龙桥 2025-03-10
+// by the town (level 镇街) without the mode; W4 龙桥 2025-04-10 by the district; W5 新兖 2025-05-01
+// 委托执法 deleted; W6 鼓楼 2024-12-15 委托执法.
+func TestH9InspectionCoverageMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq, xy = "370812001", "370812003", "370812105"
+	v := uint64(1)
+	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, is_hc_producer, _version",
+		[]any{"P1", "一号", gl, gl, "HC.PROD", uint8(1), v},
+		[]any{"P2", "二号", lq, lq, "HC.PROD", uint8(1), v},
+		[]any{"P3", "三号", lq, lq, "HC.OPER", uint8(0), v})
+	in := func(id, ent, town, date, level, campaign string, modes []string, deleted uint8) []any {
+		return []any{id, "D15", ent, town, day(date), level, campaign, modes, uint8(1), v, deleted}
+	}
+	insert(t, db, "fact_inspection", "inspection_id, dept_code, enterprise_id, town_code, inspection_date, org_level, campaign, modes, is_enforcement, _version, _deleted",
+		in("Q1", "P1", gl, "2024-03-01", "区", "许可条件回头看", []string{"专项"}, 0),
+		in("Q2", "P1", gl, "2024-05-01", "区", "许可条件回头看", []string{"专项"}, 0),
+		in("Q3", "P2", lq, "2024-12-31", "区", "许可条件回头看", []string{"专项"}, 0),
+		in("Q4", "P3", lq, "2024-04-01", "区", "许可条件回头看", []string{"专项"}, 0),
+		in("Q5", "P2", lq, "2024-02-01", "区", "", []string{"日常"}, 0),
+		in("W1", "", gl, "2025-03-05", "镇街", "", []string{"委托执法"}, 0),
+		in("W2", "", gl, "2025-03-20", "镇街", "", []string{"委托执法"}, 0),
+		in("W3", "", lq, "2025-03-10", "镇街", "", []string{}, 0),
+		in("W4", "", lq, "2025-04-10", "区", "", []string{"日常"}, 0),
+		in("W5", "", xy, "2025-05-01", "镇街", "", []string{"委托执法"}, 1),
+		in("W6", "", gl, "2024-12-15", "镇街", "", []string{"委托执法"}, 0))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// T23 producers reviewed by the period end: 2024-02 none (Q5 no campaign); 2024-03 P1; 2024-11 P1
+		// (Q2 the same unit); 2024 end P1 P2 (Q3 on 12-31 itself; P3 no producer).
+		{"hc_licence_review_producers", "month", "district", "", "2024-02-01", 0, 0, 0},
+		{"hc_licence_review_producers", "month", "district", "", "2024-03-01", 1, 0, 1},
+		{"hc_licence_review_producers", "month", "district", "", "2024-11-01", 1, 0, 1},
+		{"hc_licence_review_producers", "year", "district", "", "2024-01-01", 2, 0, 2},
+		{"hc_licence_review_producers", "year", "town", lq, "2024-01-01", 1, 0, 1},
+		// T56 towns with 委托执法 of 10: 2025-03 鼓楼 (twice) 龙桥 → 2/10; 2025-04 none (W4 by the district);
+		// 2025-05 none (W5 deleted); 2024-12 鼓楼; 2023-01 none; 2025 鼓楼 龙桥; 鼓楼 in March 1/1; 龙桥 April 0/1.
+		{"delegated_enforcement_town_share", "month", "district", "", "2025-03-01", 2, 10, 20},
+		{"delegated_enforcement_town_share", "month", "district", "", "2025-04-01", 0, 10, 0},
+		{"delegated_enforcement_town_share", "month", "district", "", "2025-05-01", 0, 10, 0},
+		{"delegated_enforcement_town_share", "month", "district", "", "2024-12-01", 1, 10, 10},
+		{"delegated_enforcement_town_share", "month", "district", "", "2023-01-01", 0, 10, 0},
+		{"delegated_enforcement_town_share", "year", "district", "", "2025-01-01", 2, 10, 20},
+		{"delegated_enforcement_town_share", "month", "town", gl, "2025-03-01", 1, 1, 100},
+		{"delegated_enforcement_town_share", "month", "town", lq, "2025-04-01", 0, 1, 0},
+	})
+}
