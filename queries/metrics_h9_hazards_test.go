@@ -137,3 +137,35 @@ func TestH9HazardEventMetrics(t *testing.T) {
 		{"major_hazards_publicised", "year", "town", gl, "2025-01-01", 1, 0, 1},
 	})
 }
+
+// Hazards for T110, as of 2025-06-30:
+//
+//	O1 G1 一般 外包施工 found 2025-01-10, closed 01-20
+//	O2 G2 重大 外包施工 found 2025-02-01, open; O3 G2 the same hazard by another channel
+//	O4 G4 一般 外包施工 found 2025-02-10, closed 03-05
+//	O5 G5 一般 untagged, found 2025-01-05, closed 01-08
+//	O6 G6 一般 外包施工 撤销 (withdrawn)
+func TestH9OutsourcingHazardMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl = "370812001"
+	d := func(s string) *time.Time { x := day(s); return &x }
+	none := (*time.Time)(nil)
+	out, no := []string{"外包施工"}, []string{}
+	v := uint64(1)
+	insert(t, db, "fact_hazard", "hazard_id, dedup_group_id, level, town_code, territorial_unit, industry_code, found_date, closed_date, tags, status, _version",
+		[]any{"O1", "G1", "一般", gl, gl, "IT.MECH", day("2025-01-10"), d("2025-01-20"), out, "已销号", v},
+		[]any{"O2", "G2", "重大", gl, gl, "IT.MECH", day("2025-02-01"), none, out, "整改中", v},
+		[]any{"O3", "G2", "重大", gl, gl, "IT.MECH", day("2025-02-02"), none, out, "整改中", v},
+		[]any{"O4", "G4", "一般", gl, gl, "IT.MECH", day("2025-02-10"), d("2025-03-05"), out, "已销号", v},
+		[]any{"O5", "G5", "一般", gl, gl, "IT.MECH", day("2025-01-05"), d("2025-01-08"), no, "已销号", v},
+		[]any{"O6", "G6", "一般", gl, gl, "IT.MECH", day("2025-01-15"), none, out, "撤销", v})
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// Tagged and found in the period, closed by its end: 2025 G1 G4 of G1 G2 G4 (O5 untagged, O6
+		// withdrawn); January G1 1/1; February G2 G4, neither closed by 02-28 → 0/2.
+		{"outsourcing_hazard_clearance_rate", "year", "district", "", "2025-01-01", 2, 3, 200.0 / 3},
+		{"outsourcing_hazard_clearance_rate", "month", "district", "", "2025-01-01", 1, 1, 100},
+		{"outsourcing_hazard_clearance_rate", "month", "district", "", "2025-02-01", 0, 2, 0},
+	})
+}

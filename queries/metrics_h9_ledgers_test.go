@@ -104,3 +104,30 @@ func TestH9LedgerMetrics(t *testing.T) {
 		{"fire_alarm_devices_installed", "year", "district", "", "2024-01-01", 0, 0, 0},
 	})
 }
+
+// Building projects for T38, as of 2025-06-30 (start → completion, 智慧工地 flag):
+//
+//	B1 鼓楼 2024-01-01, under way, connected; B2 鼓楼 2024-03-01 → 2024-12-01, not connected;
+//	B3 龙桥 2024-06-01, under way, not connected; B4 龙桥 2025-02-01, under way, connected
+func TestH9SmartSiteMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	d := func(s string) *time.Time { x := day(s); return &x }
+	v := uint64(1)
+	insert(t, db, "fact_ledger_item", "ledger_type, item_id, town_code, dept_code, identified_date, resolved_date, status, connected_smart_site, _version",
+		[]any{"在建房建项目", "B1", gl, "D07", day("2024-01-01"), (*time.Time)(nil), "在建", uint8(1), v},
+		[]any{"在建房建项目", "B2", gl, "D07", day("2024-03-01"), d("2024-12-01"), "已销号", uint8(0), v},
+		[]any{"在建房建项目", "B3", lq, "D07", day("2024-06-01"), (*time.Time)(nil), "在建", uint8(0), v},
+		[]any{"在建房建项目", "B4", lq, "D07", day("2025-02-01"), (*time.Time)(nil), "在建", uint8(1), v})
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// Under way at the period end, connected among them: 2024-02 B1 1/1; 2024-06 B1 of B1 B2 B3;
+		// 2024 end B1 of B1 B3 (B2 completed); 2025-06 B1 B4 of B1 B3 B4; 龙桥 2025-06 B4 of B3 B4.
+		{"smart_site_coverage", "month", "district", "", "2024-02-01", 1, 1, 100},
+		{"smart_site_coverage", "month", "district", "", "2024-06-01", 1, 3, 100.0 / 3},
+		{"smart_site_coverage", "year", "district", "", "2024-01-01", 1, 2, 50},
+		{"smart_site_coverage", "month", "district", "", "2025-06-01", 2, 3, 200.0 / 3},
+		{"smart_site_coverage", "month", "town", lq, "2025-06-01", 1, 2, 50},
+	})
+}
