@@ -159,14 +159,14 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 			t.Errorf("Build reported %s but it is not in %s", f, out)
 		}
 	}
-	for _, want := range []string{"index.html", "hazards.html", "drills.html", "mining.html", "enforcement.html", "accidents.html",
+	for _, want := range []string{"index.html", "hazards.html", "drills.html", "mining.html", "enforcement.html", "accidents.html", "ledgers.html", "training.html", "monitoring.html",
 		"freshness.html", "targets.html", "dictionary.html", "unit-town-" + longqiao + ".html", "unit-park-P01.html", "unit-dept-D15.html"} {
 		if !slices.Contains(pages, filepath.Join(out, want)) {
 			t.Errorf("site lacks %s", want)
 		}
 	}
-	if len(pages) != 9+10+3+22 {
-		t.Errorf("site has %d pages, want 9 + 10 towns + 3 parks + 22 departments", len(pages))
+	if len(pages) != 12+10+3+22 {
+		t.Errorf("site has %d pages, want 12 + 10 towns + 3 parks + 22 departments", len(pages))
 	}
 
 	// Every page opens offline without an error, a failed request, an empty chart or a
