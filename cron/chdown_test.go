@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"safetydw/warehouse"
 )
 
 // privateServer starts a ClickHouse of the test's own (its own folder and port, through
@@ -23,7 +25,9 @@ func privateServer(t *testing.T) {
 	}
 	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 	l.Close()
+	// One server, also when the suite runs against a cluster (make cluster-test).
 	t.Setenv("CLICKHOUSE_ADDR", "")
+	t.Setenv(warehouse.DeployEnv, "")
 	t.Setenv("CH_DIR", filepath.Join(t.TempDir(), "clickhouse"))
 	t.Setenv("CH_TCP_PORT", port)
 	serverSh(t, "start")
