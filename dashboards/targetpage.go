@@ -75,7 +75,7 @@ func (s *site) targetPage(t queries.Target) ([]byte, error) {
 		a := s.set.Assess(t, sp.ID, "district", "")
 		body := s.exec("tiles", []tile{s.tile(a)})
 		body += template.HTML(`<p class="note"><a href="` + template.HTMLEscapeString(s.metricHref(sp.ID)) + `">在专题页查看本指标</a></p>`)
-		body += s.trend(sp, "", "district", "")
+		body += s.trend(sp, judgedGrain(t, sp, s), "district", "")
 		secs = append(secs, sectionHTML{ID: "m-" + sp.ID, Heading: sp.Name, Note: sp.Description, Body: body})
 		for _, dim := range targetDims {
 			if !sp.HasDimension(dim) || len(s.set.Units[dim]) == 0 {
@@ -89,8 +89,8 @@ func (s *site) targetPage(t queries.Target) ([]byte, error) {
 	return s.frame(targetFile(t.ID), t.ID+" "+t.Quote, "方案目标 "+t.ID+"："+t.Quote, metrics, secs)
 }
 
-// judgedGrain is the grain the target is judged on, so the unit tables show the same periods as
-// the tile above them.
+// judgedGrain is the grain the target is judged on, so the trend and the unit tables show the
+// same periods as the tile above them (years for a yearly share, months for a month-end stock).
 func judgedGrain(t queries.Target, sp queries.Spec, s *site) string {
 	g, _, _ := queries.JudgedPeriod(t, sp, s.set.AsOf)
 	return g
