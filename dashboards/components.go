@@ -30,7 +30,7 @@ func (s *site) tile(a queries.Assessment) tile {
 	sp := a.Metric
 	t := tile{Name: sp.Name, Period: a.Label, Goal: goal(a.Target, sp), Deadline: deadline(a.Target),
 		Status: string(a.Status), Class: statusClass(a.Status), Change: change(sp, a.Change, a.Value.Partial), Target: a.Target.ID,
-		Href: s.metricHref(sp.ID), Value: "—"}
+		Href: targetFile(a.Target.ID), Value: "—"}
 	if a.HasValue {
 		t.Value = value(sp, a.Value.Value)
 	}

@@ -142,6 +142,13 @@ func Render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 			files[unitFile(dim, u.Code)] = body
 		}
 	}
+	for _, t := range s.set.Targets {
+		body, err := s.targetPage(t)
+		if err != nil {
+			return nil, fmt.Errorf("page for %s: %w", t.ID, err)
+		}
+		files[targetFile(t.ID)] = body
+	}
 	body, err := s.dictionaryPage(dict)
 	if err != nil {
 		return nil, err
@@ -329,17 +336,28 @@ func (s *site) unitPage(dim string, u queries.Unit) ([]byte, error) {
 	return s.frame(unitFile(dim, u.Code), title, intro, metrics, secs)
 }
 
-// targetsTable lists every target that has a metric, with its quote and verdict, anchored by
-// target id so tiles and bulletins can link to it.
+// targetsTable lists every target of the plan with its quote and, per metric measuring it, the
+// verdict; a target no metric measures says why. Each row opens the target's page and keeps the
+// target id as an anchor for older links.
 func (s *site) targetsTable() template.HTML {
 	type row struct {
-		ID, Quote, Goal, Deadline, Metric, Href, Value, Period, Status, Class string
+		ID, File, Quote, Goal, Deadline, Metric, Href, Value, Period, Status, Class string
 	}
 	var rs []row
 	for _, t := range queries.SortTargets(s.set.Targets) {
-		for _, sp := range s.cat.ForTarget(t.ID) {
+		specs := s.cat.ForTarget(t.ID)
+		if len(specs) == 0 {
+			status := "尚无数据来源"
+			if t.Kind == "L" {
+				status = "里程碑（任务台账尚未接入）"
+			}
+			rs = append(rs, row{ID: t.ID, File: targetFile(t.ID), Quote: t.Quote, Goal: "—", Deadline: deadline(t), Metric: "—",
+				Value: "—", Status: status, Class: "none"})
+			continue
+		}
+		for _, sp := range specs {
 			a := s.set.Assess(t, sp.ID, "district", "")
-			r := row{ID: t.ID, Quote: t.Quote, Goal: goal(t, sp), Deadline: deadline(t), Metric: sp.Name, Href: s.metricHref(sp.ID),
+			r := row{ID: t.ID, File: targetFile(t.ID), Quote: t.Quote, Goal: goal(t, sp), Deadline: deadline(t), Metric: sp.Name, Href: s.metricHref(sp.ID),
 				Value: "—", Period: a.Label, Status: string(a.Status), Class: statusClass(a.Status)}
 			if a.HasValue {
 				r.Value = value(sp, a.Value.Value)

@@ -16,6 +16,7 @@ import (
 // Target is a ref_target row as pages and bulletins judge it.
 type Target struct {
 	ID, Section, Kind, Quote string
+	SeedLine                 int      // line of the seed document the quote is from
 	Comparator               string   // >= <= = for numbers; done, trend or '' otherwise
 	Threshold                *float64 // nil for milestones and trends
 	Assumed                  bool     // the number is our reading, not written in the seed
@@ -35,7 +36,7 @@ func (t Target) Numeric() bool {
 func TargetsFromRefdata() []Target {
 	var out []Target
 	for _, r := range refdata.Targets() {
-		t := Target{ID: r.ID, Section: r.Section, Kind: r.Kind, Quote: r.Quote, Comparator: r.Comparator, Threshold: r.Threshold,
+		t := Target{ID: r.ID, Section: r.Section, SeedLine: r.SeedLine, Kind: r.Kind, Quote: r.Quote, Comparator: r.Comparator, Threshold: r.Threshold,
 			Assumed: r.ThresholdAssumed, Unit: r.Unit, PeriodYear: r.PeriodYear, PeriodType: r.PeriodType, Assumption: r.Assumption}
 		if r.Deadline != "" {
 			t.Deadline, _ = time.Parse(time.DateOnly, r.Deadline)
