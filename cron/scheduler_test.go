@@ -329,17 +329,19 @@ func TestLeaseRenewedWhileRunning(t *testing.T) {
 	run := func(context.Context) (Result, error) {
 		most.Store(max(most.Load(), running.Add(1)))
 		defer running.Add(-1)
-		time.Sleep(3 * time.Second)
+		time.Sleep(4 * time.Second)
 		return Result{}, nil
 	}
-	lease := LeaseConfig{TTL: 600 * time.Millisecond, Settle: 100 * time.Millisecond}
+	// A TTL long enough that one slow renewal on a loaded machine (CI runs packages side by
+	// side) does not let it lapse: renewed every 500 ms, it lapses only if a renewal takes > 1 s.
+	lease := LeaseConfig{TTL: 1500 * time.Millisecond, Settle: 100 * time.Millisecond}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		runFor(t, &Scheduler{DB: db, Owner: "host-a:1", Lease: lease, Jobs: []Job{{Name: "long", Spec: "@every 1h", Run: run}}}, 3500*time.Millisecond)
+		runFor(t, &Scheduler{DB: db, Owner: "host-a:1", Lease: lease, Jobs: []Job{{Name: "long", Spec: "@every 1h", Run: run}}}, 4500*time.Millisecond)
 	}()
-	time.Sleep(1500 * time.Millisecond) // past two TTLs of the first lease
-	runFor(t, &Scheduler{DB: db, Owner: "host-b:2", Lease: lease, Jobs: []Job{{Name: "long", Spec: "* * * * * *", Run: run}}}, 1500*time.Millisecond)
+	time.Sleep(2 * time.Second) // past the first lease's TTL
+	runFor(t, &Scheduler{DB: db, Owner: "host-b:2", Lease: lease, Jobs: []Job{{Name: "long", Spec: "* * * * * *", Run: run}}}, 2000*time.Millisecond)
 	<-done
 	var b []runRow
 	for _, r := range ledgerRows(t, db, "long") {

@@ -13,8 +13,10 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"safetydw/dashboards/sitedir"
@@ -125,29 +127,50 @@ func Render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 	for y := 2024; y <= set.AsOf.Year() && y <= 2026; y++ {
 		s.years = append(s.years, y)
 	}
-	files := map[string][]byte{}
+	// Every page is a job; pages are independent (the Set is read-only once built), so they
+	// render on every core, each worker with its own copy of the site (its element ids).
+	type job struct {
+		file   string
+		render func(*site) ([]byte, error)
+		what   string
+	}
+	var jobs []job
 	for _, p := range pages {
-		body, err := s.page(p)
-		if err != nil {
-			return nil, fmt.Errorf("page %s: %w", p.File, err)
-		}
-		files[p.File] = body
+		jobs = append(jobs, job{p.File, func(w *site) ([]byte, error) { return w.page(p) }, "page " + p.File})
 	}
 	for _, dim := range unitDims {
 		for _, u := range set.Units[dim] {
-			body, err := s.unitPage(dim, u)
-			if err != nil {
-				return nil, fmt.Errorf("page for %s: %w", u.Name, err)
-			}
-			files[unitFile(dim, u.Code)] = body
+			jobs = append(jobs, job{unitFile(dim, u.Code), func(w *site) ([]byte, error) { return w.unitPage(dim, u) }, "page for " + u.Name})
 		}
 	}
 	for _, t := range s.set.Targets {
-		body, err := s.targetPage(t)
-		if err != nil {
-			return nil, fmt.Errorf("page for %s: %w", t.ID, err)
+		jobs = append(jobs, job{targetFile(t.ID), func(w *site) ([]byte, error) { return w.targetPage(t) }, "page for " + t.ID})
+	}
+	bodies := make([][]byte, len(jobs))
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := *s
+			for i := range next {
+				bodies[i], errs[i] = jobs[i].render(&w)
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	files := map[string][]byte{}
+	for i, j := range jobs {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("%s: %w", j.what, errs[i])
 		}
-		files[targetFile(t.ID)] = body
+		files[j.file] = bodies[i]
 	}
 	body, err := s.dictionaryPage(dict)
 	if err != nil {
