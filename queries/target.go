@@ -48,7 +48,7 @@ func TargetsFromRefdata() []Target {
 
 // LoadTargets reads ref_target, as loaded by `safetydw migrate`.
 func LoadTargets(ctx context.Context, db *warehouse.DB) ([]Target, error) {
-	rows, err := db.Query(ctx, `SELECT target_id, section, kind, quote, comparator, threshold, threshold_assumed, unit,
+	rows, err := db.Query(ctx, `SELECT target_id, section, seed_line, kind, quote, comparator, threshold, threshold_assumed, unit,
 		deadline, period_year, period_type, assumption FROM ref_target ORDER BY target_id`)
 	if err != nil {
 		return nil, err
@@ -58,13 +58,13 @@ func LoadTargets(ctx context.Context, db *warehouse.DB) ([]Target, error) {
 	for rows.Next() {
 		var t Target
 		var assumed uint8
-		var year uint16
+		var year, line uint16
 		var deadline *time.Time
-		if err := rows.Scan(&t.ID, &t.Section, &t.Kind, &t.Quote, &t.Comparator, &t.Threshold, &assumed, &t.Unit,
+		if err := rows.Scan(&t.ID, &t.Section, &line, &t.Kind, &t.Quote, &t.Comparator, &t.Threshold, &assumed, &t.Unit,
 			&deadline, &year, &t.PeriodType, &t.Assumption); err != nil {
 			return nil, err
 		}
-		t.Assumed, t.PeriodYear = assumed == 1, int(year)
+		t.Assumed, t.PeriodYear, t.SeedLine = assumed == 1, int(year), int(line)
 		if deadline != nil {
 			t.Deadline = Day(*deadline)
 		}
