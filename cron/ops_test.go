@@ -100,7 +100,9 @@ func TestHealthzAndMetrics(t *testing.T) {
 	}()
 	<-stopped
 	code, body = get(t, base+"/healthz")
-	if code != 503 || !strings.Contains(body, `"status": "failed"`) {
+	// Stopped right after the failure is counted, the daily job may be caught mid-attempt and
+	// recorded interrupted instead: unhealthy either way.
+	if code != 503 || !strings.Contains(body, `"status": "failed"`) && !strings.Contains(body, `"status": "interrupted"`) {
 		t.Errorf("/healthz after a failure: %d\n%s", code, body)
 	}
 	_, m = get(t, base+"/metrics")
