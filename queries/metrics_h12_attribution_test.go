@@ -120,6 +120,10 @@ func TestAttributionByDate(t *testing.T) {
 		{"hazards_self_found", "year", "district", "", "2025-01-01", 4, 0, 4},
 		{"hazards_self_found", "month", "town", lq, "2025-05-01", 1, 0, 1},
 	})
+	// The list of overdue 重大 hazards names H2 under 龙桥 and no park: it was found before the move.
+	if rows := set.Lists["overdue_major_hazards"].Rows; len(rows) != 1 || rows[0][0] != "H2" || rows[0][2] != "龙桥街道" || rows[0][3] != "" {
+		t.Errorf("overdue list %q, want H2 in 龙桥街道 with no park", rows)
+	}
 	// The 黑榜 names 龙桥 for its 重大 hazard overdue more than 30 days, not P01.
 	for _, b := range cfg.Compute(set) {
 		for _, m := range b.Black {
