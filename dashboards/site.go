@@ -159,7 +159,7 @@ func render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 	for _, dim := range unitDims {
 		for _, u := range set.Units[dim] {
 			jobs = append(jobs, job{unitFile(dim, u.Code), func(w *site) ([]byte, error) { return w.unitPage(dim, u) }, "page for " + u.Name})
-			if _, ok := s.boards[dim]; ok {
+			if _, ok := s.boards[dim].Row(u.Code); ok {
 				jobs = append(jobs, job{scoreFile(dim, u.Code), func(w *site) ([]byte, error) { return w.scorecardPage(dim, u) }, "scorecard of " + u.Name})
 			}
 		}
