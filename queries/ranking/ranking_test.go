@@ -311,3 +311,46 @@ groups:
 		}
 	}
 }
+
+// BenchmarkCompute ranks the reference units (10 towns, 3 parks, 22 departments) with the real
+// scoring file, every metric it reads holding a value for each unit at both as-of dates.
+func BenchmarkCompute(b *testing.B) {
+	cat, err := queries.Metrics()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	units := queries.ReferenceUnits()
+	var vals []queries.Value
+	for _, asOf := range []time.Time{day("2025-08-31"), day("2025-07-31")} {
+		for _, g := range cfg.Groups {
+			var reads [][2]string
+			for _, in := range g.Indicators {
+				if in.MetricOf() != "" {
+					reads = append(reads, [2]string{in.MetricOf(), in.Grain})
+				}
+			}
+			for _, t := range g.TieBreaks {
+				reads = append(reads, [2]string{t.Metric, t.Grain})
+			}
+			for i, u := range units[g.ID] {
+				for _, r := range reads {
+					start := time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC)
+					if r[1] == "year" {
+						start = time.Date(asOf.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+					}
+					vals = append(vals, queries.Value{Metric: r[0], AsOf: asOf, Grain: r[1], Start: start, End: asOf, Dim: g.ID, Code: u.Code, Value: float64(i%4) * 10})
+				}
+			}
+		}
+	}
+	s := queries.NewSet(cat, queries.TargetsFromRefdata(), units, vals)
+	s.AsOf, s.CompareAsOf = day("2025-08-31"), day("2025-07-31")
+	b.ResetTimer()
+	for range b.N {
+		cfg.Compute(s)
+	}
+}
