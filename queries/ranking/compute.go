@@ -30,9 +30,10 @@ type Row struct {
 	PrevPoints   float64 // the total last month, when PrevRank > 0
 	Vetoed       bool    // 一票否决: ranked last
 	VetoReason   string
-	Items        []Item // one per indicator, in config order
-	Deductions   []Item // one per deduction line, in config order (Weight 0)
-	Redistribute bool   // some weight was shared out over the other indicators
+	Items        []Item  // one per indicator, in config order
+	Deductions   []Item  // one per deduction line, in config order (Weight 0)
+	Redistribute bool    // some weight was shared out over the other indicators
+	ScoredWeight float64 // the declared weight of the indicators scored (the rest was redistributed)
 }
 
 // Change is how many places the unit rose since last month (negative: fell); 0 without a rank then.
@@ -241,6 +242,7 @@ func (g Group) score(set *queries.Set, u queries.Unit, asOf time.Time) Row {
 		if !shared[i] {
 			kept += in.Weight
 		}
+		r.ScoredWeight = kept
 		r.Items = append(r.Items, it)
 	}
 	total := 0.0
@@ -294,7 +296,7 @@ func (g Group) boards(set *queries.Set, rows []Row) (red, black []Mention) {
 		return append(list, Mention{Code: r.Code, Name: r.Name, Reason: reason})
 	}
 	for _, r := range rows {
-		if r.Vetoed {
+		if r.Vetoed || r.ScoredWeight < g.Red.MinWeight {
 			continue
 		}
 		if r.Rank <= g.Red.Top {

@@ -188,8 +188,8 @@ func TestFourTowns(t *testing.T) {
 }
 
 // A department without penalty powers is not scored on penalties: their weight goes to its other
-// indicators; an excluded unit (D00) gets no row. Weights: penalties 6 (only penalty_power),
-// overdue 4 (cap 2); total 10.
+// indicators; an excluded unit (D00) gets no row; the 红榜 names only units scored on at least
+// min_weight declared points. Weights: penalties 6 (only penalty_power), overdue 4 (cap 2); total 10.
 //
 //	D15 (penalty power): ratio 40/80 → 6 × 0.5 = 3; overdue 1 → 4 × 0.5 = 2; total 5.
 //	D02 (none): penalties not applicable → overdue weight 4 × 10/4 = 10; overdue 0 → 10.
@@ -203,6 +203,7 @@ groups:
     indicators:
       - {id: penalty, name: 处罚率, metric: dept_penalty_ratio, grain: year, weight: 6, target: 80, missing: zero, only_tag: penalty_power}
       - {id: overdue, name: 逾期重大隐患, metric: major_hazards_overdue, grain: month, weight: 4, cap: 2, missing: full}
+    red: {top: 2, min_weight: 5}
     black:
       flags:
         - {metric: dept_penalty_ratio, grain: year, max: 50, only_tag: penalty_power, reason: "只检查不处罚：处罚率{value}%"}
@@ -235,6 +236,10 @@ groups:
 	want := []Mention{{"D15", "区应急管理局", "只检查不处罚：处罚率40%"}}
 	if !reflect.DeepEqual(b.Black, want) {
 		t.Errorf("black %+v, want %+v", b.Black, want)
+	}
+	// 红榜 top 2 of those scored on at least 5 declared points: D02 (first) was scored on 4 only.
+	if want := []Mention{{"D15", "区应急管理局", "排名第2"}}; !reflect.DeepEqual(b.Red, want) {
+		t.Errorf("red %+v, want %+v", b.Red, want)
 	}
 }
 
