@@ -128,7 +128,7 @@ func (s *site) flags() template.HTML {
 		}
 	}
 	byStatus(as)
-	var fs []flag
+	fs := s.milestoneFlags()
 	for _, a := range as {
 		if a.Status != queries.Missed && a.Status != queries.Behind {
 			continue

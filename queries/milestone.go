@@ -33,6 +33,22 @@ type Milestone struct {
 	Done, OnTrack, Overdue int
 }
 
+// NewMilestone counts tasks by status.
+func NewMilestone(tasks []Task) *Milestone {
+	m := &Milestone{Tasks: tasks}
+	for _, k := range tasks {
+		switch k.Status {
+		case Done:
+			m.Done++
+		case Overdue:
+			m.Overdue++
+		default:
+			m.OnTrack++
+		}
+	}
+	return m
+}
+
 // Tasks lists the ledger's tasks for a target ("" for every target) and an owner department
 // ("" for every department), in the list's order (target, due date, task id).
 func (s *Set) Tasks(targetID, deptCode string) []Task {
@@ -64,17 +80,7 @@ func (s *Set) assessMilestone(t Target, dim, code string) Assessment {
 	if dim == "dept" {
 		dept = code
 	}
-	m := &Milestone{Tasks: s.Tasks(t.ID, dept)}
-	for _, k := range m.Tasks {
-		switch k.Status {
-		case Done:
-			m.Done++
-		case Overdue:
-			m.Overdue++
-		default:
-			m.OnTrack++
-		}
-	}
+	m := NewMilestone(s.Tasks(t.ID, dept))
 	a := Assessment{Target: t, Dim: dim, Code: code, Milestone: m, Status: NoData, Label: "截至" + s.AsOf.Format("2006年1月2日")}
 	switch {
 	case len(m.Tasks) == 0:
