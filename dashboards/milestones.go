@@ -44,8 +44,9 @@ func (s *site) milestoneTile(a queries.Assessment) tile {
 }
 
 // tasksTable lists tasks with their owner, due date, status as checked, evidence and notes;
-// overdue ones in red. withTarget adds the target each serves (linked to its page).
-func (s *site) tasksTable(id string, tasks []queries.Task, withTarget bool) template.HTML {
+// overdue ones in red. withTarget adds the target each serves (the task id opens its page);
+// withDept the owner (not on a department's own page).
+func (s *site) tasksTable(id string, tasks []queries.Task, withTarget, withDept bool) template.HTML {
 	if len(tasks) == 0 {
 		return template.HTML(`<p class="note">任务台账中暂无任务。</p>`)
 	}
@@ -54,6 +55,9 @@ func (s *site) tasksTable(id string, tasks []queries.Task, withTarget bool) temp
 	if withTarget {
 		td.Header = slices.Insert(td.Header, 1, "目标")
 	}
+	if !withDept {
+		td.Header = slices.Delete(td.Header, len(td.Header)-8, len(td.Header)-7)
+	}
 	for _, k := range tasks {
 		st := tableCell{Text: string(k.Status), Class: map[queries.Status]string{queries.Overdue: "bad"}[k.Status]}
 		row := tableRow{Cells: []tableCell{{Text: k.ID}, {Text: k.Text}, {Text: k.Dept}, {Text: k.Due}, st, {Text: k.Reported},
@@ -61,6 +65,9 @@ func (s *site) tasksTable(id string, tasks []queries.Task, withTarget bool) temp
 		if withTarget {
 			row.Href = targetFile(k.Target) // the first cell, the task id, opens the target
 			row.Cells = slices.Insert(row.Cells, 1, tableCell{Text: k.Target})
+		}
+		if !withDept {
+			row.Cells = slices.Delete(row.Cells, len(row.Cells)-8, len(row.Cells)-7)
 		}
 		if k.Status == queries.Overdue {
 			row.Class = "flagged"
@@ -179,14 +186,14 @@ func (s *site) tasksOverview() template.HTML {
 	if len(late) == 0 {
 		return out + template.HTML(`<p class="note ok">无。</p>`)
 	}
-	return out + s.tasksTable("tasks_overdue", late, true)
+	return out + s.tasksTable("tasks_overdue", late, true, true)
 }
 
 // tasksPage is one department's 任务进度: its tasks for the milestone targets and their status.
 func (s *site) tasksPage(d deptTasks) ([]byte, error) {
 	s.ids = map[string]int{}
 	sum := fmt.Sprintf("共 %d 项任务：已完成 %d，进行中 %d，已逾期 %d。", len(d.Tasks), d.Done, d.OnTrack, d.Overdue)
-	secs := []sectionHTML{{Heading: "任务清单", Note: sum + untrustedNote, Body: s.tasksTable("tasks_"+d.Unit.Code, d.Tasks, true)},
+	secs := []sectionHTML{{Heading: "任务清单", Note: sum + untrustedNote, Body: s.tasksTable("tasks_"+d.Unit.Code, d.Tasks, true, false)},
 		{Heading: "本部门其他情况", Body: template.HTML(`<p><a href="` + template.HTMLEscapeString(unitFile("dept", d.Unit.Code)) + `">` +
 			template.HTMLEscapeString(d.Unit.Name) + `的指标页</a> · <a href="tasks.html">各部门任务进度</a></p>`)}}
 	return s.frame(tasksFile(d.Unit.Code), d.Unit.Name+" 任务进度", d.Unit.Name+"作为责任部门的里程碑任务（任务台账），按目标和完成时限排列。", nil, secs)

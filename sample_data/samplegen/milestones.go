@@ -75,10 +75,14 @@ func (g *gen) milestones() error {
 		if !ok {
 			return fmt.Errorf("target %s has no owner department in milestoneOwner", t.ID)
 		}
-		for i, due := range milestoneDues(t, chance(r, 0.3)) {
+		dues := milestoneDues(t, chance(r, 0.3))
+		for i, due := range dues {
 			k := &milestoneTask{id: fmt.Sprintf("RW-%s-%d", t.ID, i+1), target: t.ID, dept: dept, due: due, text: t.Quote, status: "未开始"}
-			if len(milestoneDues(t, false)) > 1 {
+			switch {
+			case len(milestoneDues(t, false)) > 1:
 				k.text = fmt.Sprintf("%d年度：%s", due.Year(), t.Quote)
+			case len(dues) > 1 && i == 0:
+				k.text = "阶段任务（方案、台账或试点）：" + t.Quote
 			}
 			// Past its due date most tasks were done, some late, about one in six not at all; ahead
 			// of it, a few were done early and most are under way.
