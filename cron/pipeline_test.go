@@ -41,6 +41,7 @@ func TestSamplePipeline(t *testing.T) {
 	}
 
 	checkSampleShares(t, db)
+	checkUntrustedTasks(t, db, "../sample_data/traps.csv")
 
 	// Exactly the rows the generator planted as bad are quarantined, no more, no fewer.
 	wantQ := quarantineTraps(t, "../sample_data/traps.csv", sources)
@@ -105,8 +106,35 @@ func checkSampleShares(t *testing.T, db *warehouse.DB) {
 	}
 }
 
-// quarantineTraps lists the planted bad rows of the files the sources read.
-func quarantineTraps(t *testing.T, path string, sources []etl.SourceConfig) map[string]bool {
+// checkUntrustedTasks: each task planted as reported 已完成 without its evidence (a flag trap)
+// is loaded, yet not counted as done, and its row says why.
+func checkUntrustedTasks(t *testing.T, db *warehouse.DB, path string) {
+	t.Helper()
+	set, err := queries.LoadSet(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks := map[string]queries.Task{}
+	for _, k := range set.Tasks("", "") {
+		tasks[k.ID] = k
+	}
+	n := 0
+	for _, r := range readTraps(t, path) {
+		if r[3] != "done_without_evidence" {
+			continue
+		}
+		n++
+		k, ok := tasks[r[2]]
+		if r[4] != "flag" || !ok || k.Reported != "已完成" || k.Status == queries.Done || !strings.Contains(k.Note, "不采信") {
+			t.Errorf("trap %s:%s task %s: %+v, want loaded, reported 已完成, not done, with a note", r[0], r[1], r[2], k)
+		}
+	}
+	if n == 0 {
+		t.Error("no done_without_evidence trap in traps.csv")
+	}
+}
+
+func readTraps(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -117,6 +145,12 @@ func quarantineTraps(t *testing.T, path string, sources []etl.SourceConfig) map[
 	if err != nil {
 		t.Fatal(err)
 	}
+	return recs[1:]
+}
+
+// quarantineTraps lists the planted bad rows of the files the sources read.
+func quarantineTraps(t *testing.T, path string, sources []etl.SourceConfig) map[string]bool {
+	t.Helper()
 	m := map[string]bool{}
 	read := func(file string) bool {
 		for _, s := range sources {
@@ -131,7 +165,7 @@ func quarantineTraps(t *testing.T, path string, sources []etl.SourceConfig) map[
 		}
 		return false
 	}
-	for _, r := range recs[1:] {
+	for _, r := range readTraps(t, path) {
 		if r[4] == "quarantine" && read(r[0]) {
 			m[r[0]+":"+r[1]] = true
 		}

@@ -102,7 +102,8 @@ func (s *site) tiles(sec SectionSpec, dim, code string, sorted bool) template.HT
 // flag is one line of the overview's warnings.
 type flag struct{ Class, Text, Href string }
 
-// flags lists every target missed or behind, now and in the campaign's past years.
+// flags lists every target missed or behind, now and in the campaign's past years, and every
+// overdue milestone.
 func (s *site) flags() template.HTML {
 	var as []queries.Assessment
 	for _, sp := range s.cat.Specs {
@@ -128,10 +129,15 @@ func (s *site) flags() template.HTML {
 		}
 	}
 	byStatus(as)
+	// Overdue milestones stand after the missed targets and before those only behind the line.
 	var fs []flag
+	late := s.milestoneFlags()
 	for _, a := range as {
 		if a.Status != queries.Missed && a.Status != queries.Behind {
 			continue
+		}
+		if a.Status == queries.Behind && late != nil {
+			fs, late = append(fs, late...), nil
 		}
 		text := fmt.Sprintf("%s %s：%s %s，目标 %s（%s）", a.Target.ID, a.Metric.Name, a.Label, value(a.Metric, a.Value.Value), goal(a.Target, a.Metric), a.Status)
 		if a.Status == queries.Behind && a.Expected != nil {
@@ -139,6 +145,7 @@ func (s *site) flags() template.HTML {
 		}
 		fs = append(fs, flag{Class: statusClass(a.Status), Text: text, Href: s.metricHref(a.Metric.ID)})
 	}
+	fs = append(fs, late...)
 	if len(fs) == 0 {
 		return template.HTML(`<p class="note ok">所有已计算的目标均达标或按进度推进。</p>`)
 	}

@@ -125,9 +125,9 @@ func change(sp queries.Spec, d *float64, partial bool) string {
 // statusClass is the CSS class of a status light.
 func statusClass(s queries.Status) string {
 	switch s {
-	case queries.Met:
+	case queries.Met, queries.Done:
 		return "met"
-	case queries.Missed:
+	case queries.Missed, queries.Overdue:
 		return "missed"
 	case queries.Behind:
 		return "behind"

@@ -38,6 +38,7 @@ var tableDate = map[string]struct {
 	"fact_ledger_item":              {"identified_date", 100, "专项台账"},
 	"dim_property":                  {"registered_date", 100, "出租屋等房屋台账"},
 	"fact_enterprise_status_change": {"change_date", 100, "企业变更"},
+	"fact_milestone_task":           {"report_date", 40, "任务台账"}, // reported every month (月调度)
 }
 
 // freshness is what is known of one table's data.

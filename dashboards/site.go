@@ -167,6 +167,9 @@ func render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 	for _, t := range s.set.Targets {
 		jobs = append(jobs, job{targetFile(t.ID), func(w *site) ([]byte, error) { return w.targetPage(t) }, "page for " + t.ID})
 	}
+	for _, d := range s.taskDepts() {
+		jobs = append(jobs, job{tasksFile(d.Unit.Code), func(w *site) ([]byte, error) { return w.tasksPage(d) }, "task page for " + d.Unit.Name})
+	}
 	bodies := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
 	next := make(chan int)
@@ -300,6 +303,10 @@ func (s *site) page(p PageSpec) ([]byte, error) {
 			h.Body = s.rankingTable(sec.Dim)
 		case "boards":
 			h.Body = s.rankBoards(sec.Dim)
+		case "milestones":
+			h.Body = s.milestoneSummary()
+		case "tasks":
+			h.Body = s.tasksOverview()
 		}
 		secs = append(secs, h)
 	}
@@ -380,6 +387,11 @@ func (s *site) unitPage(dim string, u queries.Unit) ([]byte, error) {
 	}
 	secs = append(secs, sectionHTML{Heading: "目标完成情况", Note: "本单位各项可分解到" + dimName(dim) + "的目标，按未达标、落后于进度在前排列。",
 		Body: s.tiles(SectionSpec{Metrics: metrics}, dim, u.Code, true)})
+	if dim == "dept" {
+		if sec, ok := s.deptTasksSection(u.Code); ok {
+			secs = append(secs, sec)
+		}
+	}
 	for _, m := range metrics {
 		secs = append(secs, s.metricSection(s.set.Spec(m), dim, u.Code))
 	}
@@ -398,13 +410,13 @@ func (s *site) targetsTable() template.HTML {
 	var rs []row
 	for _, t := range queries.SortTargets(s.set.Targets) {
 		specs := s.cat.ForTarget(t.ID)
-		if len(specs) == 0 {
-			status := "尚无数据来源"
-			if t.Kind == "L" {
-				status = "里程碑（任务台账尚未接入）"
-			}
+		if s.set.TracksMilestone(t) {
+			a := s.set.Assess(t, queries.MilestoneMetric, "district", "")
+			rs = append(rs, row{ID: t.ID, File: targetFile(t.ID), Quote: t.Quote, Goal: "按期完成", Deadline: deadline(t), Metric: milestoneName,
+				Href: targetFile(t.ID) + "#tasks", Value: milestoneValue(a), Period: a.Label, Status: string(a.Status), Class: statusClass(a.Status)})
+		} else if len(specs) == 0 {
 			rs = append(rs, row{ID: t.ID, File: targetFile(t.ID), Quote: t.Quote, Goal: "—", Deadline: deadline(t), Metric: "—",
-				Value: "—", Status: status, Class: "none"})
+				Value: "—", Status: "尚无数据来源", Class: "none"})
 			continue
 		}
 		for _, sp := range specs {

@@ -137,6 +137,25 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 	js := echartsJS(t)
 	db := warehousetest.New(t)
 	insertDrills(t, db)
+	// Two tasks of 区应急管理局 for T18, one done with evidence, one overdue on 2026-11-28: T18's
+	// page shows them and the department gets a task page, opened on a phone below.
+	batch, err := db.PrepareBatch(ctx, `INSERT INTO fact_milestone_task (task_id, target_id, task_text, dept_code, due_date, reported_status,
+		evidence_date, evidence_doc, has_evidence, report_date, _version)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := time.Date(2024, 11, 20, 0, 0, 0, 0, time.UTC)
+	for _, r := range [][]any{
+		{"RW-T18-1", "T18", "建立健全分镇街、分行业重大事故隐患统计分析机制", "D15", time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC), "已完成", &done, "兖应急发〔2024〕12号", uint8(1)},
+		{"RW-T18-2", "T18", "隐患统计分析月报制度", "D15", time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), "进行中", (*time.Time)(nil), "", uint8(0)},
+	} {
+		if err := batch.Append(append(r, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), uint64(1))...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := batch.Send(); err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	if _, err := queries.Refresh(ctx, db, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
@@ -160,13 +179,14 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"index.html", "hazards.html", "drills.html", "mining.html", "enforcement.html", "accidents.html", "ledgers.html", "training.html", "monitoring.html",
-		"freshness.html", "targets.html", "dictionary.html", "unit-town-" + longqiao + ".html", "unit-park-P01.html", "unit-dept-D15.html"} {
+		"freshness.html", "targets.html", "tasks.html", "dictionary.html", "unit-town-" + longqiao + ".html", "unit-park-P01.html", "unit-dept-D15.html",
+		"tasks-dept-D15.html"} {
 		if !slices.Contains(pages, filepath.Join(out, want)) {
 			t.Errorf("site lacks %s", want)
 		}
 	}
-	if len(pages) != 13+2*(10+3+22)-1+119 {
-		t.Errorf("site has %d pages, want 13 + 10 towns + 3 parks + 22 departments, each with a scorecard but 区安委会办公室, + 119 targets", len(pages))
+	if len(pages) != 14+2*(10+3+22)-1+119+1 {
+		t.Errorf("site has %d pages, want 14 + 10 towns + 3 parks + 22 departments, each with a scorecard but 区安委会办公室, + 119 targets + 1 department's tasks", len(pages))
 	}
 
 	// Every page opens offline without an error, a failed request, an empty chart or a
@@ -210,6 +230,23 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 	ix := reports["index.html"].Text
 	if !strings.Contains(ix, "T70 企业“四不”演练占比：2024年 37.5%，目标 ≥ 40.0%（未达标）") {
 		t.Errorf("index.html does not flag T70 missed in 2024; its text:\n%s", ix)
+	}
+	// T18's milestone: RW-T18-2 was due 2025-06-30 and is not done → 已逾期, flagged after the
+	// missed T70; 区应急管理局's task page lists both tasks.
+	t18 := "T18 任务台账（里程碑）：已逾期，1 项任务逾期未完成：区应急管理局“RW-T18-2”（时限 2025-06-30）"
+	if i, j := strings.Index(ix, "T70 企业“四不”演练占比：2024年"), strings.Index(ix, t18); j < 0 || i > j {
+		t.Errorf("index.html does not flag T18's overdue task after T70 (at %d, %d); its text:\n%s", i, j, ix)
+	}
+	for _, want := range []string{"里程碑（L 类目标） 30 项：已完成 0，进行中 0，已逾期 1，台账中尚无任务 29。"} {
+		if !strings.Contains(ix, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	d15 := reports["tasks-dept-D15.html"].Text
+	for _, want := range []string{"共 2 项任务：已完成 1，进行中 0，已逾期 1。", "RW-T18-1", "兖应急发〔2024〕12号", "RW-T18-2", "已逾期"} {
+		if !strings.Contains(d15, want) {
+			t.Errorf("tasks-dept-D15.html lacks %q; its text:\n%s", want, d15)
+		}
 	}
 	// 龙桥's own page: 2024 1 of 3 = 33.3%, missed; 2025 1 of 2 = 50.0%, met.
 	lq := reports["unit-town-"+longqiao+".html"].Text

@@ -34,7 +34,7 @@ type PageSpec struct {
 type SectionSpec struct {
 	Heading   string   `yaml:"heading"`
 	Note      string   `yaml:"note"`
-	Component string   `yaml:"component"` // tiles flags trend ranked burndown table list freshness targets ranking boards
+	Component string   `yaml:"component"` // tiles flags trend ranked burndown table list freshness targets ranking boards milestones tasks
 	Metric    string   `yaml:"metric"`
 	Metrics   []string `yaml:"metrics"` // for tiles and table; "all" in tiles: every metric with a target
 	Dim       string   `yaml:"dim"`     // town park dept industry mine (ranked, table); town park dept (ranking, boards)
@@ -44,7 +44,7 @@ type SectionSpec struct {
 	List      string   `yaml:"list"`    // list: a list of queries/lists
 }
 
-var components = []string{"tiles", "flags", "trend", "ranked", "burndown", "table", "list", "freshness", "targets", "ranking", "boards"}
+var components = []string{"tiles", "flags", "trend", "ranked", "burndown", "table", "list", "freshness", "targets", "ranking", "boards", "milestones", "tasks"}
 
 var unitTags = []string{"", "penalty_power", "chemical", "high_risk"}
 

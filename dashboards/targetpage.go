@@ -62,12 +62,13 @@ func (s *site) targetPage(t queries.Target) ([]byte, error) {
 		first = &specs[0]
 	}
 	secs := []sectionHTML{{Heading: "目标", Body: s.exec("facts", targetFacts(t, first))}}
-	if len(specs) == 0 {
-		note := "尚无数据来源：仓库中还没有衡量这一目标的数据，暂不能计算。"
-		if t.Kind == "L" {
-			note = "里程碑：由任务台账跟踪（尚未接入）。"
-		}
-		secs = append(secs, sectionHTML{Heading: "指标", Body: template.HTML(`<p class="note">` + template.HTMLEscapeString(note) + `</p>`)})
+	if s.set.TracksMilestone(t) {
+		a := s.set.Assess(t, queries.MilestoneMetric, "district", "")
+		body := s.exec("tiles", []tile{s.milestoneTile(a)}) + s.tasksTable("tasks_"+t.ID, a.Milestone.Tasks, false, true)
+		secs = append(secs, sectionHTML{ID: "tasks", Heading: "里程碑任务（任务台账）",
+			Note: "区安委会办公室任务台账中服务于本目标的任务。全部任务完成且有佐证为已完成，有任务过完成时限仍未完成为已逾期，其余为进行中。" + untrustedNote, Body: body})
+	} else if len(specs) == 0 {
+		secs = append(secs, sectionHTML{Heading: "指标", Body: template.HTML(`<p class="note">尚无数据来源：仓库中还没有衡量这一目标的数据，暂不能计算。</p>`)})
 	}
 	var metrics []string
 	for _, sp := range specs {

@@ -9,8 +9,8 @@ import (
 )
 
 // Every target gets a page: T03 (measured by the legacy 重大 stock) with its quote, deadline, the
-// value judged and the towns behind the latest value; T119 (no metric) and T18 (a milestone)
-// say plainly that nothing measures them yet. Tiles and 目标一览 link to the pages.
+// value judged and the towns behind the latest value; T119 (no metric) says plainly that nothing
+// measures it yet, and T18 (a milestone) that the task ledger holds no task for it. Tiles and 目标一览 link to the pages.
 func TestTargetPages(t *testing.T) {
 	t.Parallel()
 	const (
@@ -75,7 +75,7 @@ func TestTargetPages(t *testing.T) {
 	)
 	contains("target-T119.html", "<dd>纳入安全生产考核事项重点内容…督查激励评选</dd>", "<dt>期限</dt><dd>每年</dd>", "尚无数据来源")
 	contains("target-T18.html", "<dd>2024年底前，建立健全分镇街、分行业重大事故隐患统计分析机制</dd>",
-		"<dt>期限</dt><dd>2024年12月31日前</dd>", "里程碑：由任务台账跟踪（尚未接入）")
+		"<dt>期限</dt><dd>2024年12月31日前</dd>", "里程碑任务（任务台账）", "任务台账中尚无该目标的任务", "任务台账中暂无任务。")
 	// The tiles of 总览 and of 鼓楼's page open the target's page; 目标一览 lists every target.
 	contains("index.html", `<a class="tile missed" href="target-T03.html">`)
 	contains(unitFile("town", gulou), `href="target-T03.html">`)

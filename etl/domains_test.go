@@ -400,3 +400,27 @@ func TestLedgerDomain(t *testing.T) {
 		t.Errorf("LJ-0001 unit %s, JS-0001 unit %s smart site %d, WQ-0002 dept %s; want P01, 370812101, 1, D08", ljUnit, jsUnit, smart, wqDept)
 	}
 }
+
+// milestone_tasks.csv: 11 rows of the task ledger. Bad: line 4 target T200 (none such), line 5
+// T70 (a measured target, not a milestone), line 6 department 区气象局 (not ours), line 7 完成时限
+// 年底前, line 8 完成日期 2099-01-01 (future), line 9 完成日期 2023-12-15 (before the campaign),
+// line 10 a 完成日期 on a task reported 进行中. Line 3 (t37) is 已完成 without date or 文号: it loads
+// as reported, with has_evidence 0. milestone_tasks_extra.csv: line 2 is RW-001 again with
+// another department and status (a conflict); line 3 a new task. So 5 of 13 load: RW-001,
+// RW-002, RW-010, RW-011, RW-012, of which RW-001 and RW-010 have evidence.
+func TestMilestoneTaskDomain(t *testing.T) {
+	t.Parallel()
+	db := loadDomain(t, map[string]domainCounts{"milestones": {13, 5, 8}},
+		domainSource("milestones", "milestone_tasks", "task_ledger", "milestone_tasks*.csv"))
+	wantQuarantine(t, db, "milestones", "2:任务编号", "4:对应目标", "5:对应目标", "6:责任部门", "7:完成时限", "8:完成日期", "9:完成日期", "10:完成日期")
+
+	var n, evidenced uint64
+	var targets, depts string
+	queryRow(t, db, `SELECT count(), sum(has_evidence), arrayStringConcat(arraySort(groupArray(CAST(target_id AS String))), ','),
+		arrayStringConcat(arraySort(groupArray(CAST(dept_code AS String))), ',') FROM fact_milestone_task FINAL WHERE _deleted = 0`, &n, &evidenced, &targets, &depts)
+	// Targets T18 T37 T45 T53 T86 (t37 read as T37); departments D15 D20 D15 D07 D03.
+	if n != 5 || evidenced != 2 || targets != "T18,T37,T45,T53,T86" || depts != "D03,D07,D15,D15,D20" {
+		t.Errorf("fact_milestone_task: %d tasks, %d with evidence, targets %s, departments %s; want 5, 2, T18,T37,T45,T53,T86, D03,D07,D15,D15,D20",
+			n, evidenced, targets, depts)
+	}
+}

@@ -89,7 +89,7 @@ const (
 // Rank orders statuses worst first, as the overview lists them.
 func (s Status) Rank() int {
 	switch s {
-	case Missed:
+	case Missed, Overdue:
 		return 0
 	case Behind:
 		return 1
@@ -102,7 +102,7 @@ func (s Status) Rank() int {
 	case NotStarted:
 		return 5
 	}
-	return 6 // Met
+	return 6 // Met, Done
 }
 
 // Assessment is a target judged on one metric for one unit, as of a day.
@@ -118,14 +118,21 @@ type Assessment struct {
 	Expected *float64 // the straight line's value on the as-of day, for a period not over
 	Change   *float64 // against the same target as of the month end before
 	Label    string   // the period as readers write it: 2025年, 2026年1–11月, 2024年12月
+	// Milestone holds the tasks judged, for a milestone assessment (metric MilestoneMetric);
+	// nil for a metric's.
+	Milestone *Milestone
 }
 
 // campaignStart is where by-date targets' straight lines start: the plan runs 2024–2026 and
 // its baseline is the position at the end of 2023 (domain.md, date conventions).
 var campaignStart = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Assess judges a target on a metric for one unit (dim "district", code "" for the district).
+// Assess judges a target on a metric for one unit (dim "district", code "" for the district);
+// the metric MilestoneMetric judges the target's milestone part from the task ledger.
 func (s *Set) Assess(t Target, metric, dim, code string) Assessment {
+	if metric == MilestoneMetric {
+		return s.assessMilestone(t, dim, code)
+	}
 	a := s.assessAt(t, metric, dim, code, s.AsOf)
 	if !s.CompareAsOf.IsZero() && a.HasValue {
 		if prev := s.assessAt(t, metric, dim, code, s.CompareAsOf); prev.HasValue && prev.Value.Start.Equal(a.Value.Start) {

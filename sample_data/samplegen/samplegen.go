@@ -105,6 +105,7 @@ func Generate(o Options) (Summary, error) {
 		{"reports", g.reports},
 		{"accidents", g.accidents},
 		{"ledgers", g.ledgers},
+		{"milestones", g.milestones},
 		{"sensors", g.sensors},
 		{"traps", g.writeTraps},
 	}
