@@ -1,4 +1,4 @@
--- One row per registered unit and T14 period that has ended by the as-of day, from 2023: each
+-- One row per registered unit and T14 period that has ended by the as-of day, from 2024 (the plan's start): each
 -- month for high-risk units, each quarter for the others ("主要负责人要每季度带队…至少开展1次检查
 -- （高危行业领域每月至少1次）"), with led = 1 when the unit's 主要负责人 led at least one of its own
 -- inspections (fact_self_inspection) in the period. Only periods the unit was in business for
@@ -16,7 +16,7 @@ FROM (
             SELECT enterprise_id, opened_date, closed_date, is_high_risk, CAST(town_code AS String) AS town,
                    if(territorial_unit IN (SELECT park_code FROM dim_park), CAST(territorial_unit AS String), '') AS park,
                    CAST(industry_code AS String) AS industry, CAST(supervise_dept_code AS String) AS dept,
-                   addMonths(toDate('2023-01-01'), arrayJoin(range(48))) AS date
+                   addMonths(toDate('2024-01-01'), arrayJoin(range(36))) AS date
             FROM dim_enterprise FINAL
             WHERE _deleted = 0
         )

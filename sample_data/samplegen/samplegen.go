@@ -106,6 +106,7 @@ func Generate(o Options) (Summary, error) {
 		{"accidents", g.accidents},
 		{"ledgers", g.ledgers},
 		{"sensors", g.sensors},
+		{"responsibility", g.responsibility},
 		{"traps", g.writeTraps},
 	}
 	for _, s := range steps {
