@@ -230,7 +230,9 @@ func (g *gen) entByUSCC(u string) *enterprise {
 	return nil
 }
 
-var selfInspectionHeader = []string{"检查编号", "统一社会信用代码", "单位名称", "检查日期", "带队人职务", "检查类型", "发现一般隐患数", "发现重大隐患数"}
+// The platform export names units by USCC only (the registry holds their names), which also
+// keeps the largest file of the sample small.
+var selfInspectionHeader = []string{"检查编号", "统一社会信用代码", "检查日期", "带队人职务", "检查类型", "发现一般隐患数", "发现重大隐患数"}
 
 // ledShare is the chance that a unit's 主要负责人 leads a check in one T14 period, by year.
 var ledShare = map[int]float64{2024: 0.72, 2025: 0.84, 2026: 0.90}
@@ -242,7 +244,7 @@ func (g *gen) selfInspections() error {
 	r := g.rng("responsibility/self_inspections")
 	var rows [][]string
 	add := func(e *enterprise, d time.Time, role string) {
-		rows = append(rows, []string{fmt.Sprintf("ZC%07d", len(rows)+1), e.USCC, e.Name, ymd(d), role,
+		rows = append(rows, []string{"", e.USCC, ymd(d), role,
 			pick(r, []string{"综合检查", "专项检查", "季节性检查", "节假日检查"}, []float64{6, 2, 1, 1}),
 			strconv.Itoa(pick(r, []int{0, 1, 2, 3, 5}, []float64{4, 3, 2, 1, 0.5})), strconv.Itoa(pick(r, []int{0, 1}, []float64{50, 1}))})
 	}
@@ -259,14 +261,14 @@ func (g *gen) selfInspections() error {
 			if chance(r, ledShare[m.Year()]) {
 				add(e, workday(r, randDate(r, m, last), last), "主要负责人")
 			}
-			if chance(r, 0.25) {
+			if chance(r, 0.1) {
 				add(e, workday(r, randDate(r, m, last), last), pick(r, []string{"分管负责人", "安全管理人员", "车间班组负责人"}, []float64{3, 5, 2}))
 			}
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i][3] < rows[j][3] })
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i][2] < rows[j][2] })
 	for i := range rows {
-		rows[i][0] = fmt.Sprintf("ZC%07d", i+1)
+		rows[i][0] = fmt.Sprintf("ZC%06d", i+1)
 	}
 	const rel = "responsibility/self_inspections.csv"
 	trapAt := func(i int, kind, expect, detail string) {
@@ -274,16 +276,16 @@ func (g *gen) selfInspections() error {
 	}
 	if len(rows) > 40 {
 		i := len(rows)/3 + r.IntN(len(rows)/6)
-		rows[i][4] = "总经理"
+		rows[i][3] = "总经理"
 		trapAt(i, "invalid_class", "quarantine", "带队人职务 \"总经理\" is not one of the platform's roles (主要负责人 is meant, but the ETL does not guess)")
 		i = len(rows) / 2
-		rows[i][3] = "2027-03-01"
+		rows[i][2] = "2027-03-01"
 		trapAt(i, "future_date", "quarantine", "检查日期 2027-03-01 lies after the run day")
 		i = 2 * len(rows) / 3
 		rows[i][1] = "91370812MA3C5O9N2X"
 		trapAt(i, "bad_uscc", "quarantine", "统一社会信用代码 91370812MA3C5O9N2X is malformed (O is not a USCC character)")
 		dup := append([]string(nil), rows[10]...)
-		dup[4] = "安全管理人员"
+		dup[3] = "安全管理人员"
 		rows = append(rows, dup)
 		trapAt(len(rows)-1, "duplicate_key", "quarantine", fmt.Sprintf("检查编号 %s as in row %d with a different 带队人职务", dup[0], 12))
 	}

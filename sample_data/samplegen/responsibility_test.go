@@ -49,7 +49,7 @@ func TestResponsibilityTraps(t *testing.T) {
 		case tp.Kind == "negative_amount":
 			bad = strings.HasPrefix(cell(r, arInvestTech), "-")
 		case tp.Kind == "invalid_class":
-			bad = cell(r, arRescue) == "有" || cell(r, 4) == "总经理" || cell(r, 4) == "E"
+			bad = cell(r, arRescue) == "有" || cell(r, 3) == "总经理" || cell(r, 4) == "E"
 		case tp.Kind == "unknown_uscc":
 			_, known := readRegistry(t, dir)[r[arUSCC]]
 			bad = usccPattern(r[arUSCC]) && !known
