@@ -190,3 +190,32 @@ func TestH9SrcADesignationMetrics(t *testing.T) {
 		{"model_enterprises", "year", "industry", "HC.PROD", "2025-01-01", 1, 0, 1},
 	})
 }
+
+// "大学习、大培训" activities for T65, as of 2025-06-30 (organizer, day):
+//
+//	A1 鼓楼街道 2024-05-10; A2 park P01 (in 龙桥街道) 2024-06-01; A3 D15 2025-03-01;
+//	A4 D15 2025-08-01, after the as-of day; A5 鼓楼街道 2025-04-01, deleted
+func TestH9SrcAStudyActivities(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	v := uint64(1)
+	act := func(id, kind, town, unit, dept, date string, deleted uint8) []any {
+		return []any{id, kind, town, unit, dept, day(date), "集中培训", uint32(30), v, deleted}
+	}
+	insert(t, db, "fact_study_activity", "activity_id, organizer_kind, town_code, territorial_unit, dept_code, activity_date, activity_form, participants, _version, _deleted",
+		act("A1", "镇街", gl, gl, "", "2024-05-10", 0),
+		act("A2", "园区", lq, "P01", "", "2024-06-01", 0),
+		act("A3", "部门", "", "", "D15", "2025-03-01", 0),
+		act("A4", "部门", "", "", "D15", "2025-08-01", 0),
+		act("A5", "镇街", gl, gl, "", "2025-04-01", 1))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// 2024 A1 A2; 2025 A3 (A4 later, A5 deleted); 龙桥 2024 A2 through its park; P01 2024 A2; D15 2025 A3.
+		{"study_campaign_activities", "year", "district", "", "2024-01-01", 2, 0, 2},
+		{"study_campaign_activities", "year", "district", "", "2025-01-01", 1, 0, 1},
+		{"study_campaign_activities", "year", "town", lq, "2024-01-01", 1, 0, 1},
+		{"study_campaign_activities", "year", "park", "P01", "2024-01-01", 1, 0, 1},
+		{"study_campaign_activities", "year", "dept", "D15", "2025-01-01", 1, 0, 1},
+	})
+}

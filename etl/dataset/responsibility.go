@@ -188,3 +188,54 @@ func EnterpriseDesignations(ents Enterprises) *Dataset {
 		},
 	}
 }
+
+func init() { Register("study_activities", func(Env) *Dataset { return StudyActivities() }) }
+
+// StudyActivities is the ledger of "大学习、大培训"专项行动 activities that towns, parks and departments
+// report to 区安委会办公室 (T65). A town or park activity belongs to that territorial unit, a
+// department's to the department; an organizer the reference data does not know is refused, since
+// the activity would count for nobody.
+func StudyActivities() *Dataset {
+	return &Dataset{
+		Name:        "study_activities",
+		Table:       "fact_study_activity",
+		Description: "“大学习、大培训”专项行动活动台账 (study campaign activities), one row per activity",
+		Key:         "activity_id",
+		NotFuture:   []string{"activity_date"},
+		Columns: []Column{
+			{Name: "activity_id", Kind: String, Headers: []string{"活动编号", "编号", "activity_no"}, Required: true},
+			{Name: "organizer_kind", Kind: String, Headers: []string{"组织单位类型", "单位类型", "organizer_kind"}, Required: true, Parse: oneOf("镇街", "园区", "部门")},
+			{Name: "organizer", Kind: String, Headers: []string{"组织单位", "主办单位", "organizer"}, Required: true},
+			{Name: "town_code", Kind: String},
+			{Name: "territorial_unit", Kind: String},
+			{Name: "dept_code", Kind: String},
+			{Name: "activity_date", Kind: Date, Headers: []string{"活动日期", "开展日期", "activity_date"}, Required: true},
+			{Name: "activity_form", Kind: String, Headers: []string{"活动形式", "形式", "activity_form"}, Required: true,
+				Parse: oneOf("集中培训", "专题讲座", "知识竞赛", "警示教育", "线上学习", "送教上门")},
+			{Name: "participants", Kind: UInt32, Headers: []string{"参加人数", "参训人数", "participants"}, Required: true},
+			{Name: "units", Kind: UInt32, Headers: []string{"参加单位数", "参训单位数", "units"}},
+			{Name: "remarks", Kind: String, Headers: []string{"备注", "remarks"}, PII: FreeText},
+			{Name: "source_file", Kind: String},
+			{Name: "source_row", Kind: UInt32},
+			{Name: "_version", Kind: UInt64},
+		},
+		Finish: func(r *Record) error {
+			name := r.Str("organizer")
+			if r.Str("organizer_kind") == "部门" {
+				code, err := normalize.Dept(name)
+				if err != nil {
+					return &FieldError{"组织单位", err.Error()}
+				}
+				r.Set("dept_code", code)
+				return nil
+			}
+			unit, err := normalize.Unit(name)
+			if err != nil {
+				return &FieldError{"组织单位", err.Error()}
+			}
+			r.Set("territorial_unit", unit)
+			r.Set("town_code", normalize.TownOf(unit))
+			return nil
+		},
+	}
+}

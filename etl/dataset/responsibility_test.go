@@ -154,3 +154,42 @@ func TestDesignationRows(t *testing.T) {
 		{8, "名单类别", "不在允许值"},
 	})
 }
+
+func TestStudyActivityRows(t *testing.T) {
+	h := []string{"活动编号", "组织单位类型", "组织单位", "活动日期", "活动形式", "参加人数"}
+	tbl := table(h,
+		[]string{"DX1", "镇街", "鼓楼街道", "2025-04-01", "集中培训", "120"},     // 3: loaded, 鼓楼
+		[]string{"DX2", "部门", "应急局", "2025-04-02", "专题讲座", "60"},       // 4: loaded, a department by its short name
+		[]string{"DX3", "镇街", "黄屯街道", "2025-04-03", "集中培训", "80"},      // 5: not a town of the district
+		[]string{"DX4", "部门", "区安全局", "2025-04-04", "集中培训", "80"},      // 6: no such department
+		[]string{"DX5", "镇街", "鼓楼街道", "2025-04-05", "集中培训", "-10"},     // 7: negative head count
+		[]string{"DX6", "镇街", "鼓楼街道", "2026-12-01", "集中培训", "10"},      // 8: after the run day
+		[]string{"DX7", "镇街", "鼓楼街道", "2025-04-07", "茶话会", "10"},       // 9: not a campaign form
+		[]string{"DX1", "镇街", "鼓楼街道", "2025-04-01", "集中培训", "150"},     // 10: DX1 again with another count
+		[]string{"DX8", "园区", "山东兖州经济开发区", "2025-04-08", "警示教育", "40"}, // 11: loaded, park P01
+	)
+	res := StudyActivities().Transform(tbl, Meta{Version: 1, RunDay: runDay})
+	defer res.Release()
+	checkRejects(t, res, 3, []rejectWant{
+		{5, "组织单位", "黄屯街道"},
+		{6, "组织单位", "区安全局"},
+		{7, "参加人数", ""},
+		{8, "活动日期", "日期在未来"},
+		{9, "活动形式", "不在允许值"},
+		{10, "活动编号", "重复但内容不同"},
+	})
+	rec := res.Records[0]
+	str := func(name string, i int) string {
+		return rec.Column(rec.Schema().FieldIndices(name)[0]).(*array.String).Value(i)
+	}
+	// Rows as loaded: 鼓楼 (town 370812001), 应急局 (区应急管理局, D15), P01 in 龙桥 (370812003).
+	if str("town_code", 0) != "370812001" || str("dept_code", 0) != "" {
+		t.Errorf("DX1 town %q dept %q", str("town_code", 0), str("dept_code", 0))
+	}
+	if str("dept_code", 1) != "D15" || str("town_code", 1) != "" {
+		t.Errorf("DX2 town %q dept %q", str("town_code", 1), str("dept_code", 1))
+	}
+	if str("territorial_unit", 2) != "P01" || str("town_code", 2) != "370812003" {
+		t.Errorf("DX8 unit %q town %q", str("territorial_unit", 2), str("town_code", 2))
+	}
+}

@@ -63,7 +63,10 @@ func (g *gen) responsibility() error {
 	if err := g.selfInspections(); err != nil {
 		return err
 	}
-	return g.designations()
+	if err := g.designations(); err != nil {
+		return err
+	}
+	return g.studyActivities()
 }
 
 // annualReports writes one XLSX per report year, as 区安委会办公室 collects them from the towns:
@@ -363,5 +366,73 @@ func (g *gen) designations() error {
 		return fmt.Errorf("%s: %w", rel, err)
 	}
 	g.sum.Rows["designations"] = len(rows)
+	return g.writeFile(rel, b)
+}
+
+var studyActivityHeader = []string{"活动编号", "组织单位类型", "组织单位", "活动日期", "活动形式", "参加人数", "参加单位数", "备注"}
+
+// studyActivities writes 区安委会办公室's ledger of the yearly "大学习、大培训" campaign (T65): from
+// 2024, every town a few activities a year, parks and about half the departments one to three,
+// between April and November. 2023 has none: the campaign starts with the plan.
+func (g *gen) studyActivities() error {
+	r := g.rng("responsibility/study_activities")
+	type act struct {
+		kind, name string
+		d          time.Time
+	}
+	var acts []act
+	forms := []string{"集中培训", "专题讲座", "知识竞赛", "警示教育", "线上学习", "送教上门"}
+	for _, y := range []int{2024, 2025, 2026} {
+		add := func(kind, name string, lo, hi int) {
+			for range between(r, lo, hi) {
+				if d := workday(r, randDate(r, day(y, 4, 1), day(y, 11, 30)), day(y, 11, 30)); !d.After(snapshot) {
+					acts = append(acts, act{kind, name, d})
+				}
+			}
+		}
+		for _, t := range g.towns {
+			add("镇街", t.Name, 2, 6)
+		}
+		for _, p := range g.parks {
+			add("园区", p.Name, 1, 3)
+		}
+		for _, d := range g.deptList {
+			if chance(r, 0.5) {
+				add("部门", d.Name, 1, 3)
+			}
+		}
+	}
+	sort.SliceStable(acts, func(i, j int) bool { return acts[i].d.Before(acts[j].d) })
+	var rows [][]string
+	for i, a := range acts {
+		people := between(r, 20, 300)
+		rows = append(rows, []string{fmt.Sprintf("DXDP-%d-%03d", a.d.Year(), i+1), a.kind, a.name, ymd(a.d), oneOf(r, forms...),
+			strconv.Itoa(people), strconv.Itoa(max(1, people/between(r, 5, 30))), ""})
+	}
+	const rel = "responsibility/study_activities.csv"
+	trapAt := func(i int, kind, expect, detail string) {
+		g.addTrap(trap{File: rel, Row: i + 2, Key: rows[i][0], Kind: kind, Expect: expect, Detail: detail})
+	}
+	if len(rows) > 40 {
+		i := len(rows) / 5
+		if rows[i][1] == "部门" {
+			rows[i][1] = "镇街"
+		}
+		rows[i][2] = foreignTown
+		trapAt(i, "unknown_town", "quarantine", "组织单位 \""+foreignTown+"\" is not a town of the district (it belongs to 济宁高新区)")
+		i = 2 * len(rows) / 5
+		rows[i][5] = "-30"
+		trapAt(i, "negative_participants", "quarantine", "参加人数 is -30")
+		i = 3 * len(rows) / 5
+		rows[i][3] = "2027-05-01"
+		trapAt(i, "future_date", "quarantine", "活动日期 2027-05-01 lies after the run day")
+		rows = append(rows, append([]string(nil), rows[4*len(rows)/5]...))
+		trapAt(len(rows)-1, "duplicate_row", "dedupe", fmt.Sprintf("exact copy of row %d", 4*(len(rows)-1)/5+2))
+	}
+	b, err := csvBytes(encUTF8, studyActivityHeader, rows)
+	if err != nil {
+		return err
+	}
+	g.sum.Rows["study_activities"] = len(rows)
 	return g.writeFile(rel, b)
 }

@@ -53,6 +53,10 @@ func TestResponsibilityTraps(t *testing.T) {
 		case tp.Kind == "unknown_uscc":
 			_, known := readRegistry(t, dir)[r[arUSCC]]
 			bad = usccPattern(r[arUSCC]) && !known
+		case tp.Kind == "unknown_town":
+			bad = cell(r, 2) == foreignTown
+		case tp.Kind == "negative_participants":
+			bad = strings.HasPrefix(cell(r, 5), "-")
 		case tp.Kind == "bad_uscc":
 			bad = !usccPattern(r[1])
 		case tp.Kind == "future_date":
@@ -76,7 +80,7 @@ func TestResponsibilityTraps(t *testing.T) {
 		}
 	}
 	for _, k := range []string{"fee_overspent", "year_out_of_range", "list_without_date", "negative_amount", "invalid_class", "unknown_uscc",
-		"bad_uscc", "future_date", "duplicate_row", "duplicate_key"} {
+		"bad_uscc", "future_date", "duplicate_row", "duplicate_key", "unknown_town", "negative_participants"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s trap in the responsibility files", k)
 		}
