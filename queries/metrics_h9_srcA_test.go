@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"safetydw/warehouse"
 	"safetydw/warehouse/warehousetest"
 )
 
@@ -32,14 +33,9 @@ func TestH9SrcAReportMetrics(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
 	const gl, lq = "370812001", "370812003"
+	srcAUnits(t, db)
 	d := func(s string) *time.Time { x := day(s); return &x }
-	none := (*time.Time)(nil)
 	v := uint64(1)
-	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, supervise_dept_code, is_high_risk, scale, opened_date, closed_date, _version",
-		[]any{"E1", "一号", gl, gl, "IT.LAB", "D15", uint8(0), "规上", d("2020-01-01"), none, v},
-		[]any{"E2", "二号", gl, gl, "HC.PROD", "D15", uint8(1), "规上", d("2020-01-01"), none, v},
-		[]any{"E3", "三号", lq, lq, "HC.PROD", "D15", uint8(1), "规下", d("2024-07-01"), none, v},
-		[]any{"E4", "四号", lq, lq, "IT.CS", "D15", uint8(0), "小微", d("2010-01-01"), d("2024-06-01"), v})
 	rep := func(year uint16, ent, filed string, key, resp uint8, respDate *time.Time, rescue string, morning, reward uint8,
 		invest [4]float64, drawn, used float64, deleted uint8) []any {
 		return []any{ent + string(rune('0'+year%10)), year, ent, day(filed), key, resp, respDate, rescue, morning, reward,
@@ -104,14 +100,8 @@ func TestH9SrcAPrincipalInspections(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
 	const gl, lq = "370812001", "370812003"
-	d := func(s string) *time.Time { x := day(s); return &x }
-	none := (*time.Time)(nil)
+	srcAUnits(t, db)
 	v := uint64(1)
-	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, supervise_dept_code, is_high_risk, scale, opened_date, closed_date, _version",
-		[]any{"E1", "一号", gl, gl, "IT.LAB", "D15", uint8(0), "规上", d("2020-01-01"), none, v},
-		[]any{"E2", "二号", gl, gl, "HC.PROD", "D15", uint8(1), "规上", d("2020-01-01"), none, v},
-		[]any{"E3", "三号", lq, lq, "HC.PROD", "D15", uint8(1), "规下", d("2024-07-01"), none, v},
-		[]any{"E4", "四号", lq, lq, "IT.CS", "D15", uint8(0), "小微", d("2010-01-01"), d("2024-06-01"), v})
 	n := 0
 	chk := func(ent, date, role string, deleted uint8) []any {
 		n++
@@ -153,14 +143,8 @@ func TestH9SrcADesignationMetrics(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
 	const gl, lq = "370812001", "370812003"
-	d := func(s string) *time.Time { x := day(s); return &x }
-	none := (*time.Time)(nil)
+	srcAUnits(t, db)
 	v := uint64(1)
-	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, supervise_dept_code, is_high_risk, scale, opened_date, closed_date, _version",
-		[]any{"E1", "一号", gl, gl, "IT.LAB", "D15", uint8(0), "规上", d("2020-01-01"), none, v},
-		[]any{"E2", "二号", gl, gl, "HC.PROD", "D15", uint8(1), "规上", d("2020-01-01"), none, v},
-		[]any{"E3", "三号", lq, lq, "HC.PROD", "D15", uint8(1), "规下", d("2024-07-01"), none, v},
-		[]any{"E4", "四号", lq, lq, "IT.CS", "D15", uint8(0), "小微", d("2010-01-01"), d("2024-06-01"), v})
 	des := func(kind, ent, grade, date, town, industry string, deleted uint8) []any {
 		return []any{kind + ":" + date[:4] + ":" + ent, kind, uint16(day(date).Year()), ent, grade, day(date), town, town, industry, v, deleted}
 	}
@@ -218,4 +202,18 @@ func TestH9SrcAStudyActivities(t *testing.T) {
 		{"study_campaign_activities", "year", "park", "P01", "2024-01-01", 1, 0, 1},
 		{"study_campaign_activities", "year", "dept", "D15", "2025-01-01", 1, 0, 1},
 	})
+}
+
+// srcAUnits are the units E1–E4 of TestH9SrcAReportMetrics.
+func srcAUnits(t *testing.T, db *warehouse.DB) {
+	t.Helper()
+	const gl, lq = "370812001", "370812003"
+	d := func(s string) *time.Time { x := day(s); return &x }
+	none := (*time.Time)(nil)
+	v := uint64(1)
+	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, supervise_dept_code, is_high_risk, scale, opened_date, closed_date, _version",
+		[]any{"E1", "一号", gl, gl, "IT.LAB", "D15", uint8(0), "规上", d("2020-01-01"), none, v},
+		[]any{"E2", "二号", gl, gl, "HC.PROD", "D15", uint8(1), "规上", d("2020-01-01"), none, v},
+		[]any{"E3", "三号", lq, lq, "HC.PROD", "D15", uint8(1), "规下", d("2024-07-01"), none, v},
+		[]any{"E4", "四号", lq, lq, "IT.CS", "D15", uint8(0), "小微", d("2010-01-01"), d("2024-06-01"), v})
 }

@@ -170,22 +170,18 @@ func (g *gen) plantAnnualTraps(r *rand.Rand, rel string, y int, rows [][]any, un
 	i := 2 + r.IntN(len(rows)/4-3)
 	rows[i][arFeeDrawn], rows[i][arFeeUsed] = "12.50", "18.30"
 	trapAt(i, "fee_overspent", "flag", "安全费用使用 18.30 万元 > 提取 12.50 万元: loaded with fee_overspent = 1")
+	spoil := func(i, col int, v any, kind, expect, detail string) {
+		rows[i][col] = v
+		trapAt(i, kind, expect, detail)
+	}
 	switch y {
 	case 2023:
-		i = len(rows)/4 + r.IntN(len(rows)/4)
-		rows[i][arYear] = "2203"
-		trapAt(i, "year_out_of_range", "quarantine", "填报年度 \"2203\" is outside 2023–2026 (a typing error for 2023)")
-		i = len(rows) / 2
-		rows[i][arRespDate] = ""
-		rows[i][arRespList] = "是"
-		trapAt(i, "list_without_date", "quarantine", "全员安全生产责任制清单 是 but 责任制清单建立日期 is empty")
+		spoil(len(rows)/4+r.IntN(len(rows)/4), arYear, "2203", "year_out_of_range", "quarantine", "填报年度 \"2203\" is outside 2023–2026 (a typing error for 2023)")
+		rows[len(rows)/2][arRespList] = "是"
+		spoil(len(rows)/2, arRespDate, "", "list_without_date", "quarantine", "全员安全生产责任制清单 是 but 责任制清单建立日期 is empty")
 	case 2024:
-		i = len(rows)/4 + r.IntN(len(rows)/4)
-		rows[i][arInvestTech] = "-3.50"
-		trapAt(i, "negative_amount", "quarantine", "技防投入 is -3.50 万元")
-		i = len(rows) / 2
-		rows[i][arRescue] = "有"
-		trapAt(i, "invalid_class", "quarantine", "应急救援队伍 \"有\" is not one of 专职救援队伍/兼职救援人员/签订救援协议/无")
+		spoil(len(rows)/4+r.IntN(len(rows)/4), arInvestTech, "-3.50", "negative_amount", "quarantine", "技防投入 is -3.50 万元")
+		spoil(len(rows)/2, arRescue, "有", "invalid_class", "quarantine", "应急救援队伍 \"有\" is not one of 专职救援队伍/兼职救援人员/签订救援协议/无")
 		// A unit the registry does not hold: its report counts in no denominator.
 		row := append([]any(nil), rows[len(rows)-1]...)
 		row[arUSCC], row[arName] = unknown, "兖州区未登记商贸有限公司"
@@ -201,9 +197,7 @@ func (g *gen) plantAnnualTraps(r *rand.Rand, rel string, y int, rows [][]any, un
 		rows = append(rows, changed)
 		trapAt(len(rows)-1, "duplicate_key", "quarantine", fmt.Sprintf("same unit and year as row %d with a different 安全生产晨会", n-6+firstXLSXRow))
 	case 2025:
-		i = len(rows)/4 + r.IntN(len(rows)/4)
-		rows[i][arFiled] = "2027-01-15"
-		trapAt(i, "future_date", "quarantine", "填报日期 2027-01-15 lies after the run day")
+		spoil(len(rows)/4+r.IntN(len(rows)/4), arFiled, "2027-01-15", "future_date", "quarantine", "填报日期 2027-01-15 lies after the run day")
 	}
 	return rows
 }
