@@ -160,13 +160,13 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"index.html", "hazards.html", "drills.html", "mining.html", "enforcement.html", "accidents.html", "ledgers.html", "training.html", "monitoring.html",
-		"freshness.html", "targets.html", "dictionary.html", "unit-town-" + longqiao + ".html", "unit-park-P01.html", "unit-dept-D15.html"} {
+		"responsibility.html", "freshness.html", "targets.html", "dictionary.html", "unit-town-" + longqiao + ".html", "unit-park-P01.html", "unit-dept-D15.html"} {
 		if !slices.Contains(pages, filepath.Join(out, want)) {
 			t.Errorf("site lacks %s", want)
 		}
 	}
-	if len(pages) != 12+10+3+22+119 {
-		t.Errorf("site has %d pages, want 12 + 10 towns + 3 parks + 22 departments + 119 targets", len(pages))
+	if len(pages) != 13+10+3+22+119 {
+		t.Errorf("site has %d pages, want 13 + 10 towns + 3 parks + 22 departments + 119 targets", len(pages))
 	}
 
 	// Every page opens offline without an error, a failed request, an empty chart or a
