@@ -1,6 +1,7 @@
 package queries_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func TestH9SrcAReportMetrics(t *testing.T) {
 	v := uint64(1)
 	rep := func(year uint16, ent, filed string, key, resp uint8, respDate *time.Time, rescue string, morning, reward uint8,
 		invest [4]float64, drawn, used float64, deleted uint8) []any {
-		return []any{ent + string(rune('0'+year%10)), year, ent, day(filed), key, resp, respDate, rescue, morning, reward,
+		return []any{fmt.Sprintf("%d:%s", year, ent), year, ent, day(filed), key, resp, respDate, rescue, morning, reward,
 			invest[0], invest[1], invest[2], invest[3], drawn, used, v, deleted}
 	}
 	insert(t, db, "fact_enterprise_annual_report", "report_id, report_year, enterprise_id, filed_date, key_item_list, responsibility_list, "+
