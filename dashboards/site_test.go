@@ -179,14 +179,14 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"index.html", "hazards.html", "drills.html", "mining.html", "enforcement.html", "accidents.html", "ledgers.html", "training.html", "monitoring.html",
-		"freshness.html", "targets.html", "tasks.html", "dictionary.html", "unit-town-" + longqiao + ".html", "unit-park-P01.html", "unit-dept-D15.html",
+		"responsibility.html", "freshness.html", "targets.html", "tasks.html", "dictionary.html", "unit-town-" + longqiao + ".html", "unit-park-P01.html", "unit-dept-D15.html",
 		"tasks-dept-D15.html"} {
 		if !slices.Contains(pages, filepath.Join(out, want)) {
 			t.Errorf("site lacks %s", want)
 		}
 	}
-	if len(pages) != 14+2*(10+3+22)-1+119+1 {
-		t.Errorf("site has %d pages, want 14 + 10 towns + 3 parks + 22 departments, each with a scorecard but 区安委会办公室, + 119 targets + 1 department's tasks", len(pages))
+	if len(pages) != 15+2*(10+3+22)-1+119+1 {
+		t.Errorf("site has %d pages, want 15 + 10 towns + 3 parks + 22 departments, each with a scorecard but 区安委会办公室, + 119 targets + 1 department's tasks", len(pages))
 	}
 
 	// Every page opens offline without an error, a failed request, an empty chart or a

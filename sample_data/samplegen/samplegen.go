@@ -107,6 +107,7 @@ func Generate(o Options) (Summary, error) {
 		{"ledgers", g.ledgers},
 		{"milestones", g.milestones},
 		{"sensors", g.sensors},
+		{"responsibility", g.responsibility},
 		{"traps", g.writeTraps},
 	}
 	for _, s := range steps {
