@@ -295,21 +295,41 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 			townParks = append(townParks, p)
 		}
 	}
-	hostAt := func(d time.Time, ok func(*enterprise, entState) bool) *enterprise {
-		var cs []*enterprise
-		var ws []float64
-		for _, e := range inTown {
-			if st, in := e.at(d); in && st.status == "在营" && st.townCode == t.Code && ok(e, st) {
-				cs = append(cs, e)
-				ws = append(ws, drillWeight(e))
+	// hostAt picks an operating unit of the town on day d, in dept or park when given. The
+	// candidates of a (day, dept, park) are listed once: drills share days, and listing them
+	// per drill made the generator quadratic in the scale.
+	type hostKey struct {
+		day        time.Time
+		dept, park string
+	}
+	type hosts struct {
+		es  []*enterprise
+		cum []float64 // running sum of the drill weights, the last is the total
+	}
+	cache := map[hostKey]*hosts{}
+	hostAt := func(d time.Time, dept, park string) *enterprise {
+		k := hostKey{d, dept, park}
+		h, ok := cache[k]
+		if !ok {
+			h = &hosts{}
+			sum := 0.0
+			for _, e := range inTown {
+				st, in := e.at(d)
+				if !in || st.status != "在营" || st.townCode != t.Code ||
+					(dept != "" && e.DeptCode != dept) || (park != "" && st.parkCode != park) {
+					continue
+				}
+				sum += drillWeight(e)
+				h.es = append(h.es, e)
+				h.cum = append(h.cum, sum)
 			}
+			cache[k] = h
 		}
-		if len(cs) == 0 {
+		if len(h.es) == 0 {
 			return nil
 		}
-		return pick(r, cs, ws)
+		return pickCumulative(r, h.es, h.cum)
 	}
-	anyUnit := func(*enterprise, entState) bool { return true }
 
 	var ds []*drill
 	for range n {
@@ -322,14 +342,14 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 		d.org = org
 		switch org {
 		case "企业":
-			d.e = hostAt(d.date, anyUnit)
+			d.e = hostAt(d.date, "", "")
 			if d.e == nil {
 				continue
 			}
 		case "部门":
 			dept := pick(r, []string{"D15", "D20", "D07", "D08", "D16", "D17", "D13", "D04"}, []float64{30, 20, 10, 8, 8, 8, 8, 8})
 			if chance(r, 0.6) {
-				d.e = hostAt(d.date, func(e *enterprise, _ entState) bool { return e.DeptCode == dept })
+				d.e = hostAt(d.date, dept, "")
 			}
 			if d.e == nil {
 				d.unitName = g.deptName(dept)
@@ -346,7 +366,7 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 		case "园区":
 			p := oneOf(r, townParks...)
 			if chance(r, 0.5) {
-				d.e = hostAt(d.date, func(_ *enterprise, st entState) bool { return st.parkCode == p.Code })
+				d.e = hostAt(d.date, "", p.Code)
 			}
 			if d.e == nil {
 				d.unitName = p.Name + "管理委员会"
