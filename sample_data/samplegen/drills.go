@@ -280,11 +280,22 @@ var drillMonthWeights = [12]float64{1, 0.6, 1, 1, 1, 2, 1, 0.9, 1, 1, 1.5, 1}
 // share of the enterprise drills carrying all four 四不 flags.
 func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) []*drill {
 	from, to := yearSpan(y)
-	var inTown []*enterprise
+	// The town's units with their history as Unix seconds: hostAt lists them for every drill
+	// day, and time.Time comparisons made that the generator's hottest loop.
+	type townUnit struct {
+		e      *enterprise
+		weight float64
+		from   []int64 // history[i].from; history[0].from is the opening day
+	}
+	var inTown []townUnit
 	for _, e := range g.ents {
 		for _, h := range e.history {
 			if h.townCode == t.Code {
-				inTown = append(inTown, e)
+				u := townUnit{e: e, weight: drillWeight(e), from: make([]int64, len(e.history))}
+				for i, h := range e.history {
+					u.from[i] = h.from.Unix()
+				}
+				inTown = append(inTown, u)
 				break
 			}
 		}
@@ -313,14 +324,22 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 		if !ok {
 			h = &hosts{}
 			sum := 0.0
-			for _, e := range inTown {
-				st, in := e.at(d)
-				if !in || st.status != "在营" || st.townCode != t.Code ||
-					(dept != "" && e.DeptCode != dept) || (park != "" && st.parkCode != park) {
+			day := d.Unix()
+			for _, u := range inTown {
+				if day < u.e.Opened.Unix() {
 					continue
 				}
-				sum += drillWeight(e)
-				h.es = append(h.es, e)
+				i := 0 // as enterprise.at: the last state begun by day d
+				for i+1 < len(u.from) && u.from[i+1] <= day {
+					i++
+				}
+				st := u.e.history[i]
+				if st.status != "在营" || st.townCode != t.Code ||
+					(dept != "" && u.e.DeptCode != dept) || (park != "" && st.parkCode != park) {
+					continue
+				}
+				sum += u.weight
+				h.es = append(h.es, u.e)
 				h.cum = append(h.cum, sum)
 			}
 			cache[k] = h

@@ -70,12 +70,17 @@ func (g *gen) reports() error {
 		day  time.Time
 	}
 	registered := map[propKey][]*property{}
+	regSecs := make([]int64, len(g.props))
+	for i, p := range g.props {
+		regSecs[i] = p.registered.Unix()
+	}
 	registeredBy := func(kind string, d time.Time) []*property {
 		k := propKey{kind, d}
 		ps, ok := registered[k]
 		if !ok {
-			for _, p := range g.props {
-				if p.kind == kind && !p.registered.After(d) {
+			day := d.Unix()
+			for i, p := range g.props {
+				if regSecs[i] <= day && p.kind == kind {
 					ps = append(ps, p)
 				}
 			}
