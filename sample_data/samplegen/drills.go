@@ -280,11 +280,22 @@ var drillMonthWeights = [12]float64{1, 0.6, 1, 1, 1, 2, 1, 0.9, 1, 1, 1.5, 1}
 // share of the enterprise drills carrying all four 四不 flags.
 func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) []*drill {
 	from, to := yearSpan(y)
-	var inTown []*enterprise
+	// The town's units with their history as Unix seconds: hostAt lists them for every drill
+	// day, and time.Time comparisons made that the generator's hottest loop.
+	type townUnit struct {
+		e      *enterprise
+		weight float64
+		from   []int64 // history[i].from; history[0].from is the opening day
+	}
+	var inTown []townUnit
 	for _, e := range g.ents {
 		for _, h := range e.history {
 			if h.townCode == t.Code {
-				inTown = append(inTown, e)
+				u := townUnit{e: e, weight: drillWeight(e), from: make([]int64, len(e.history))}
+				for i, h := range e.history {
+					u.from[i] = h.from.Unix()
+				}
+				inTown = append(inTown, u)
 				break
 			}
 		}
@@ -295,21 +306,49 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 			townParks = append(townParks, p)
 		}
 	}
-	hostAt := func(d time.Time, ok func(*enterprise, entState) bool) *enterprise {
-		var cs []*enterprise
-		var ws []float64
-		for _, e := range inTown {
-			if st, in := e.at(d); in && st.status == "在营" && st.townCode == t.Code && ok(e, st) {
-				cs = append(cs, e)
-				ws = append(ws, drillWeight(e))
+	// hostAt picks an operating unit of the town on day d, in dept or park when given. The
+	// candidates of a (day, dept, park) are listed once: drills share days, and listing them
+	// per drill made the generator quadratic in the scale.
+	type hostKey struct {
+		day        time.Time
+		dept, park string
+	}
+	type hosts struct {
+		es  []*enterprise
+		cum []float64 // running sum of the drill weights, the last is the total
+	}
+	cache := map[hostKey]*hosts{}
+	hostAt := func(d time.Time, dept, park string) *enterprise {
+		k := hostKey{d, dept, park}
+		h, ok := cache[k]
+		if !ok {
+			h = &hosts{}
+			sum := 0.0
+			day := d.Unix()
+			for _, u := range inTown {
+				if day < u.e.Opened.Unix() {
+					continue
+				}
+				i := 0 // as enterprise.at: the last state begun by day d
+				for i+1 < len(u.from) && u.from[i+1] <= day {
+					i++
+				}
+				st := u.e.history[i]
+				if st.status != "在营" || st.townCode != t.Code ||
+					(dept != "" && u.e.DeptCode != dept) || (park != "" && st.parkCode != park) {
+					continue
+				}
+				sum += u.weight
+				h.es = append(h.es, u.e)
+				h.cum = append(h.cum, sum)
 			}
+			cache[k] = h
 		}
-		if len(cs) == 0 {
+		if len(h.es) == 0 {
 			return nil
 		}
-		return pick(r, cs, ws)
+		return pickCumulative(r, h.es, h.cum)
 	}
-	anyUnit := func(*enterprise, entState) bool { return true }
 
 	var ds []*drill
 	for range n {
@@ -322,14 +361,14 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 		d.org = org
 		switch org {
 		case "企业":
-			d.e = hostAt(d.date, anyUnit)
+			d.e = hostAt(d.date, "", "")
 			if d.e == nil {
 				continue
 			}
 		case "部门":
 			dept := pick(r, []string{"D15", "D20", "D07", "D08", "D16", "D17", "D13", "D04"}, []float64{30, 20, 10, 8, 8, 8, 8, 8})
 			if chance(r, 0.6) {
-				d.e = hostAt(d.date, func(e *enterprise, _ entState) bool { return e.DeptCode == dept })
+				d.e = hostAt(d.date, dept, "")
 			}
 			if d.e == nil {
 				d.unitName = g.deptName(dept)
@@ -346,7 +385,7 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 		case "园区":
 			p := oneOf(r, townParks...)
 			if chance(r, 0.5) {
-				d.e = hostAt(d.date, func(_ *enterprise, st entState) bool { return st.parkCode == p.Code })
+				d.e = hostAt(d.date, "", p.Code)
 			}
 			if d.e == nil {
 				d.unitName = p.Name + "管理委员会"

@@ -63,6 +63,31 @@ func (g *gen) reports() error {
 		}
 		return pool[0]
 	}
+	// registeredBy lists the ledger's properties of a kind registered by day d, once per kind
+	// and day: listing them per report made the generator quadratic in the scale.
+	type propKey struct {
+		kind string
+		day  time.Time
+	}
+	registered := map[propKey][]*property{}
+	regSecs := make([]int64, len(g.props))
+	for i, p := range g.props {
+		regSecs[i] = p.registered.Unix()
+	}
+	registeredBy := func(kind string, d time.Time) []*property {
+		k := propKey{kind, d}
+		ps, ok := registered[k]
+		if !ok {
+			day := d.Unix()
+			for i, p := range g.props {
+				if regSecs[i] <= day && p.kind == kind {
+					ps = append(ps, p)
+				}
+			}
+			registered[k] = ps
+		}
+		return ps
+	}
 	for _, y := range years() {
 		from, to := yearSpan(y)
 		frac := (to.Sub(from).Hours()/24 + 1) / float64(day(y, 12, 31).YearDay())
@@ -79,12 +104,7 @@ func (g *gen) reports() error {
 					rp.e = openUnit(cons, rp.received)
 				}
 			case "出租屋", "闲置院落", "废弃厂房":
-				var ps []*property
-				for _, p := range g.props {
-					if p.kind == rp.subjectKind && !p.registered.After(rp.received) {
-						ps = append(ps, p)
-					}
-				}
+				ps := registeredBy(rp.subjectKind, rp.received)
 				if len(ps) == 0 {
 					// Before the ledger existed a report names an address only.
 					rp.town = oneOf(r, g.towns...).Code

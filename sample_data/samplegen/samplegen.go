@@ -295,6 +295,20 @@ func pick[T any](r *rand.Rand, xs []T, w []float64) T {
 	return xs[len(xs)-1]
 }
 
+// pickCumulative is pick over running sums of the weights (cum[i] = w[0]+…+w[i]), found by
+// binary search, for long candidate lists drawn from many times.
+func pickCumulative[T any](r *rand.Rand, xs []T, cum []float64) T {
+	x := r.Float64() * cum[len(cum)-1]
+	i := sort.SearchFloat64s(cum, x)
+	for i < len(cum) && cum[i] <= x { // SearchFloat64s finds cum[i] >= x; pick wants x < cum[i]
+		i++
+	}
+	if i == len(cum) {
+		i--
+	}
+	return xs[i]
+}
+
 func oneOf[T any](r *rand.Rand, xs ...T) T { return xs[r.IntN(len(xs))] }
 
 func chance(r *rand.Rand, p float64) bool { return r.Float64() < p }

@@ -101,16 +101,26 @@ func xlsxBytes(sheets ...sheet) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// writeSheet streams the sheet's rows (excelize's StreamWriter): the in-memory cell API grew
+// with the sheet and held the whole workbook as cells, minutes and gigabytes at scale 10.
 func writeSheet(f *excelize.File, s sheet) error {
+	sw, err := f.NewStreamWriter(s.name)
+	if err != nil {
+		return err
+	}
+	// Column widths go before the first row in a stream.
+	for c := 1; c <= len(s.header); c++ {
+		w, ok := s.widths[c]
+		if !ok {
+			w = 12
+		}
+		if err := sw.SetColWidth(c, c, w); err != nil {
+			return err
+		}
+	}
 	row := 1
 	last, _ := excelize.ColumnNumberToName(len(s.header))
 	if s.title != "" {
-		if err := f.SetCellStr(s.name, "A1", s.title); err != nil {
-			return err
-		}
-		if err := f.MergeCell(s.name, "A1", last+"1"); err != nil {
-			return err
-		}
 		st, err := f.NewStyle(&excelize.Style{
 			Font:      &excelize.Font{Bold: true, Size: 14},
 			Alignment: &excelize.Alignment{Horizontal: "center"},
@@ -118,23 +128,23 @@ func writeSheet(f *excelize.File, s sheet) error {
 		if err != nil {
 			return err
 		}
-		if err := f.SetCellStyle(s.name, "A1", "A1", st); err != nil {
+		if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st, Value: s.title}}); err != nil {
+			return err
+		}
+		if err := sw.MergeCell("A1", last+"1"); err != nil {
 			return err
 		}
 		row++
-	}
-	hdr := make([]any, len(s.header))
-	for i, h := range s.header {
-		hdr[i] = h
-	}
-	if err := f.SetSheetRow(s.name, "A"+strconv.Itoa(row), &hdr); err != nil {
-		return err
 	}
 	hst, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
 	}
-	if err := f.SetCellStyle(s.name, "A"+strconv.Itoa(row), last+strconv.Itoa(row), hst); err != nil {
+	hdr := make([]any, len(s.header))
+	for i, h := range s.header {
+		hdr[i] = excelize.Cell{StyleID: hst, Value: h}
+	}
+	if err := sw.SetRow("A"+strconv.Itoa(row), hdr); err != nil {
 		return err
 	}
 	dst := 0
@@ -144,49 +154,37 @@ func writeSheet(f *excelize.File, s sheet) error {
 			return err
 		}
 	}
+	cells := make([]any, 0, len(s.header))
 	for _, r := range s.rows {
 		row++
+		cells = cells[:0]
 		for c, v := range r {
-			cell, err := excelize.CoordinatesToCellName(c+1, row)
-			if err != nil {
-				return err
-			}
 			switch x := v.(type) {
 			case nil:
+				cells = append(cells, nil)
 			case string:
-				err = f.SetCellStr(s.name, cell, x)
+				cells = append(cells, x)
 			case xlText:
-				err = f.SetCellStr(s.name, cell, string(x))
+				cells = append(cells, string(x))
 			case int:
-				err = f.SetCellInt(s.name, cell, int64(x))
+				cells = append(cells, x)
 			case float64:
-				err = f.SetCellFloat(s.name, cell, x, -1, 64)
+				cells = append(cells, x)
 			case xlDate:
 				if dst == 0 {
+					cell, _ := excelize.CoordinatesToCellName(c+1, row)
 					return fmt.Errorf("date cell %s without a date format", cell)
 				}
-				if err = f.SetCellFloat(s.name, cell, excelSerial(time.Time(x)), -1, 64); err == nil {
-					err = f.SetCellStyle(s.name, cell, cell, dst)
-				}
+				cells = append(cells, excelize.Cell{StyleID: dst, Value: excelSerial(time.Time(x))})
 			default:
-				err = fmt.Errorf("unsupported cell type %T", v)
-			}
-			if err != nil {
-				return err
+				return fmt.Errorf("unsupported cell type %T", v)
 			}
 		}
-	}
-	for c := 1; c <= len(s.header); c++ {
-		w, ok := s.widths[c]
-		if !ok {
-			w = 12
-		}
-		name, _ := excelize.ColumnNumberToName(c)
-		if err := f.SetColWidth(s.name, name, name, w); err != nil {
+		if err := sw.SetRow("A"+strconv.Itoa(row), cells); err != nil {
 			return err
 		}
 	}
-	return nil
+	return sw.Flush()
 }
 
 // excelSerial is the 1900 date system serial of a civil date. Day 0 is
