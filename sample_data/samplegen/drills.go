@@ -285,13 +285,14 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 	type townUnit struct {
 		e      *enterprise
 		weight float64
-		from   []int64 // history[i].from; history[0].from is the opening day
+		opened int64
+		from   []int64 // history[i].from
 	}
 	var inTown []townUnit
 	for _, e := range g.ents {
 		for _, h := range e.history {
 			if h.townCode == t.Code {
-				u := townUnit{e: e, weight: drillWeight(e), from: make([]int64, len(e.history))}
+				u := townUnit{e: e, weight: drillWeight(e), opened: e.Opened.Unix(), from: make([]int64, len(e.history))}
 				for i, h := range e.history {
 					u.from[i] = h.from.Unix()
 				}
@@ -322,11 +323,11 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 		k := hostKey{d, dept, park}
 		h, ok := cache[k]
 		if !ok {
-			h = &hosts{}
+			h = &hosts{es: make([]*enterprise, 0, len(inTown)), cum: make([]float64, 0, len(inTown))}
 			sum := 0.0
 			day := d.Unix()
 			for _, u := range inTown {
-				if day < u.e.Opened.Unix() {
+				if day < u.opened {
 					continue
 				}
 				i := 0 // as enterprise.at: the last state begun by day d

@@ -63,30 +63,20 @@ func (g *gen) reports() error {
 		}
 		return pool[0]
 	}
-	// registeredBy lists the ledger's properties of a kind registered by day d, once per kind
-	// and day: listing them per report made the generator quadratic in the scale.
-	type propKey struct {
-		kind string
-		day  time.Time
+	// The ledger's properties of each kind, indexed by registration day: a report picks one
+	// registered by its day without listing them (listing per report, or per day, was
+	// quadratic in the scale, and kept gigabytes of lists).
+	propsOf := map[string][]*property{}
+	for _, p := range g.props {
+		propsOf[p.kind] = append(propsOf[p.kind], p)
 	}
-	registered := map[propKey][]*property{}
-	regSecs := make([]int64, len(g.props))
-	for i, p := range g.props {
-		regSecs[i] = p.registered.Unix()
-	}
-	registeredBy := func(kind string, d time.Time) []*property {
-		k := propKey{kind, d}
-		ps, ok := registered[k]
-		if !ok {
-			day := d.Unix()
-			for i, p := range g.props {
-				if regSecs[i] <= day && p.kind == kind {
-					ps = append(ps, p)
-				}
-			}
-			registered[k] = ps
+	registeredIdx := map[string]*dayIndex{}
+	for kind, ps := range propsOf {
+		secs := make([]int64, len(ps))
+		for i, p := range ps {
+			secs[i] = p.registered.Unix()
 		}
-		return ps
+		registeredIdx[kind] = newDayIndex(secs)
 	}
 	for _, y := range years() {
 		from, to := yearSpan(y)
@@ -104,13 +94,18 @@ func (g *gen) reports() error {
 					rp.e = openUnit(cons, rp.received)
 				}
 			case "出租屋", "闲置院落", "废弃厂房":
-				ps := registeredBy(rp.subjectKind, rp.received)
-				if len(ps) == 0 {
+				idx := registeredIdx[rp.subjectKind]
+				n := 0
+				if idx != nil {
+					n = idx.count(rp.received.Unix())
+				}
+				if n == 0 {
 					// Before the ledger existed a report names an address only.
 					rp.town = oneOf(r, g.towns...).Code
 					rp.subject = g.town(rp.town).Name + oneOf(r, villageStems...) + "村一处" + rp.subjectKind
 				} else {
-					rp.prop = oneOf(r, ps...)
+					// As oneOf over the registered ones, in ledger order.
+					rp.prop = propsOf[rp.subjectKind][idx.nth(rp.received.Unix(), r.IntN(n))]
 				}
 			}
 			if rp.subjectKind == "其他" {
