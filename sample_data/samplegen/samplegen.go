@@ -69,6 +69,7 @@ type gen struct {
 	// Cross-domain links: hazards reported by the public and cases opened
 	// without an inspection, which the 举报 records point to; the property ledger.
 	reportedHazards []*hazard
+	majorHazards    []*hazard // 重大, not withdrawn, not another channel's copy: told to their units (T21)
 	reportCases     []*enfCase
 	props           []*property
 }
@@ -105,6 +106,8 @@ func Generate(o Options) (Summary, error) {
 		{"reports", g.reports},
 		{"accidents", g.accidents},
 		{"ledgers", g.ledgers},
+		{"field_checks", g.fieldChecks},
+		{"hazard_notifications", g.hazardNotifications},
 		{"sensors", g.sensors},
 		{"traps", g.writeTraps},
 	}
