@@ -138,3 +138,47 @@ func TestH9SrcBHazardNotificationMetrics(t *testing.T) {
 		{"major_hazards_notified_share", "year", "industry", "IT.DUST", "2025-01-01", 2, 6, 100.0 / 3},
 	})
 }
+
+// Credit list entries for T31 and T102, as of 2025-06-30:
+//
+//	C1 黑名单 单位 U1 鼓楼 IT.DUST, 认定 D15, listed 2024-03-01
+//	C2 黑名单 个人 of U1 鼓楼, D15, listed 2024-05-01, removed 2025-05-01 (still counts in 2024)
+//	C3 黑名单 单位 U2 龙桥, in park P01, CONS, D07, listed 2025-02-01
+//	C4 严重失信主体名单 单位 U3 新兖, D15, listed 2024-07-01
+//	C5 严重失信主体名单 单位 U1 鼓楼, listed 2025-07-15 (after the as-of day)
+//	C6 黑名单 鼓楼 listed 2024-01-01, deleted: counts nowhere
+func TestH9SrcBCreditListMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq, xy = "370812001", "370812003", "370812105"
+	d := func(s string) *time.Time { x := day(s); return &x }
+	none := (*time.Time)(nil)
+	v := uint64(1)
+	entry := func(id, list, kind, town, unit, industry, dept, listed string, removed *time.Time, deleted uint8) []any {
+		return []any{id, list, kind, town, unit, industry, dept, day(listed), removed, v, deleted}
+	}
+	insert(t, db, "fact_credit_list", "entry_id, list_type, subject_kind, town_code, territorial_unit, industry_code, dept_code, listed_date, removed_date, _version, _deleted",
+		entry("C1", "黑名单", "单位", gl, gl, "IT.DUST", "D15", "2024-03-01", none, 0),
+		entry("C2", "黑名单", "个人", gl, gl, "IT.DUST", "D15", "2024-05-01", d("2025-05-01"), 0),
+		entry("C3", "黑名单", "单位", lq, "P01", "CONS", "D07", "2025-02-01", none, 0),
+		entry("C4", "严重失信主体名单", "单位", xy, xy, "HC.PROD", "D15", "2024-07-01", none, 0),
+		entry("C5", "严重失信主体名单", "单位", gl, gl, "IT.DUST", "D15", "2025-07-15", none, 0),
+		entry("C6", "黑名单", "单位", gl, gl, "IT.DUST", "D15", "2024-01-01", none, 1))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// 黑名单 2024 C1 C2 (C6 deleted) → 2; 2025 C3 → 1; May 2024 C2 → 1; 鼓楼 2024 2; P01 2025 C3;
+		// D07 2025 C3; IT.DUST 2024 C1 C2.
+		{"blacklist_entries", "year", "district", "", "2024-01-01", 2, 0, 2},
+		{"blacklist_entries", "year", "district", "", "2025-01-01", 1, 0, 1},
+		{"blacklist_entries", "month", "district", "", "2024-05-01", 1, 0, 1},
+		{"blacklist_entries", "year", "town", gl, "2024-01-01", 2, 0, 2},
+		{"blacklist_entries", "year", "park", "P01", "2025-01-01", 1, 0, 1},
+		{"blacklist_entries", "year", "dept", "D07", "2025-01-01", 1, 0, 1},
+		{"blacklist_entries", "year", "industry", "IT.DUST", "2024-01-01", 2, 0, 2},
+		// 严重失信 2024 C4 → 1 (新兖, HC.PROD); C5 lies after the as-of day.
+		{"serious_dishonest_entries", "year", "district", "", "2024-01-01", 1, 0, 1},
+		{"serious_dishonest_entries", "year", "town", xy, "2024-01-01", 1, 0, 1},
+		{"serious_dishonest_entries", "month", "district", "", "2024-07-01", 1, 0, 1},
+		{"serious_dishonest_entries", "year", "district", "", "2025-01-01", 0, 0, 0},
+	})
+}

@@ -39,7 +39,7 @@ func (g *gen) fieldChecks() error {
 		i = g.resolvedRow(rows, 17)
 		rows[i][8] = "2062-11-03"
 		g.addTrap(trap{File: rel, Row: i + 2, Key: rows[i][1], Kind: "future_date", Expect: "quarantine",
-			Detail: "销号日期 2062-11-03 lies in the future (2026 typed as 2062)"})
+			Detail: "销号日期 2062-11-03 lies in the future (the year mistyped)"})
 		i = g.resolvedRow(rows, 23)
 		dup := slices.Clone(rows[i])
 		rows = append(rows, dup)

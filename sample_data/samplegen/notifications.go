@@ -53,7 +53,7 @@ func (g *gen) hazardNotifications() error {
 	trapAt(n/10, "unknown_role", "quarantine", "告知对象 法定代表人 is none of 主要负责人, 实际控制人, 主要负责人兼实际控制人")
 	i := n * 3 / 10
 	rows[i][4] = "2062-" + rows[i][4][5:]
-	trapAt(i, "future_date", "quarantine", "告知日期 "+rows[i][4]+" lies in the future (2026 typed as 2062)")
+	trapAt(i, "future_date", "quarantine", "告知日期 "+rows[i][4]+" lies in the future (the year mistyped)")
 	i = n / 2
 	rows[i][4] = ymd(mustDate(rows[i][4]).AddDate(0, 0, -40))
 	trapAt(i, "notified_before_found", "flag", "告知日期 "+rows[i][4]+" precedes the hazard's 发现日期: loaded, never counted as told in time (T21)")

@@ -108,6 +108,7 @@ func Generate(o Options) (Summary, error) {
 		{"ledgers", g.ledgers},
 		{"field_checks", g.fieldChecks},
 		{"hazard_notifications", g.hazardNotifications},
+		{"credit_lists", g.creditLists},
 		{"sensors", g.sensors},
 		{"traps", g.writeTraps},
 	}
