@@ -182,3 +182,52 @@ func TestH9SrcBCreditListMetrics(t *testing.T) {
 		{"serious_dishonest_entries", "year", "district", "", "2025-01-01", 0, 0, 0},
 	})
 }
+
+// Park assessments for T25, T28 and T50, as of 2025-06-30. The parks are the reference data's:
+// P01 (needs 6 supervisors), P02 (needs 4), P03 the chemical park (needs 8).
+//
+//	P01 2024-06-30: 5 in post, 建设中; 2024-12-31: 6, 已验收 on 2024-11-20; 2025-06-30: 5 (a vacancy)
+//	P02 2024-12-31: 4 in post, 建设中 (no assessment before)
+//	P03 2024-06-30: 8, 已验收 on 2024-05-10, grade C (the baseline); 2024-12-31: 8, grade B (worse);
+//	    2025-06-30: 9, grade C
+func TestH9SrcBParkMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	d := func(s string) *time.Time { x := day(s); return &x }
+	none := (*time.Time)(nil)
+	v := uint64(1)
+	row := func(park, date string, staff uint16, done *time.Time, grade string) []any {
+		status := "建设中"
+		if done != nil {
+			status = "已验收"
+		}
+		return []any{park, day(date), staff, status, done, grade, v}
+	}
+	insert(t, db, "fact_park_assessment", "park_code, assess_date, actual_safety_staff, std_status, std_done_date, risk_grade, _version",
+		row("P01", "2024-06-30", 5, none, ""), row("P01", "2024-12-31", 6, d("2024-11-20"), ""), row("P01", "2025-06-30", 5, d("2024-11-20"), ""),
+		row("P02", "2024-12-31", 4, none, ""),
+		row("P03", "2024-06-30", 8, d("2024-05-10"), "C"), row("P03", "2024-12-31", 8, d("2024-05-10"), "B"), row("P03", "2025-06-30", 9, d("2024-05-10"), "C"))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// T25 staffed by the latest assessment: 2024-05 none assessed → 0/3; 2024-06 P03 (8 ≥ 8; P01 5 < 6,
+		// P02 none) → 1/3; 2024 end P01 6, P02 4, P03 8 → 3/3; 2025-06 P02 (its 2024-12 assessment) and P03
+		// (P01 5 < 6) → 2/3; park P01 2025-06 → 0/1.
+		{"parks_staffed_share", "month", "district", "", "2024-05-01", 0, 3, 0},
+		{"parks_staffed_share", "month", "district", "", "2024-06-01", 1, 3, 100.0 / 3},
+		{"parks_staffed_share", "year", "district", "", "2024-01-01", 3, 3, 100},
+		{"parks_staffed_share", "month", "district", "", "2025-06-01", 2, 3, 200.0 / 3},
+		{"parks_staffed_share", "month", "park", "P01", "2025-06-01", 0, 1, 0},
+		// T28 accepted by the period end: 2024-06 P03 (05-10) → 1/3; 2024 end P01 (11-20) and P03 → 2/3;
+		// 2025-06 the same → 2/3; 新兖 (P03's town) 2024-06 → 1/1.
+		{"parks_standardised_share", "month", "district", "", "2024-06-01", 1, 3, 100.0 / 3},
+		{"parks_standardised_share", "year", "district", "", "2024-01-01", 2, 3, 200.0 / 3},
+		{"parks_standardised_share", "month", "district", "", "2025-06-01", 2, 3, 200.0 / 3},
+		{"parks_standardised_share", "month", "town", "370812105", "2024-06-01", 1, 1, 100},
+		// T50 P03 against its baseline C: 2024-06 C → 0; 2024-11 still the June assessment → 0; 2024 end B → 1;
+		// 2025-06 C again → 0.
+		{"chemical_parks_grade_worse", "month", "district", "", "2024-06-01", 0, 0, 0},
+		{"chemical_parks_grade_worse", "month", "district", "", "2024-11-01", 0, 0, 0},
+		{"chemical_parks_grade_worse", "year", "district", "", "2024-01-01", 1, 0, 1},
+		{"chemical_parks_grade_worse", "month", "district", "", "2025-06-01", 0, 0, 0},
+	})
+}

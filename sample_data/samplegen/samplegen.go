@@ -109,6 +109,7 @@ func Generate(o Options) (Summary, error) {
 		{"field_checks", g.fieldChecks},
 		{"hazard_notifications", g.hazardNotifications},
 		{"credit_lists", g.creditLists},
+		{"park_assessments", g.parkAssessments},
 		{"sensors", g.sensors},
 		{"traps", g.writeTraps},
 	}
