@@ -231,3 +231,30 @@ func TestH9SrcBParkMetrics(t *testing.T) {
 		{"chemical_parks_grade_worse", "month", "district", "", "2025-06-01", 0, 0, 0},
 	})
 }
+
+// Yearly assessment results for T119, as of 2026-03-31 (safety responsibility assessment scores):
+//
+//	2024: 鼓楼 92 (优秀), 龙桥 78 (合格), D15 88 (良好); 鼓楼's 督查激励 award has no score and counts not
+//	2025: 鼓楼 95, 龙桥 85; D07 60 deleted: counts nowhere
+func TestH9SrcBAssessmentMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	v := uint64(1)
+	res := func(kind, unit, year, item string, score float64, result string, deleted uint8) []any {
+		return []any{kind, unit, year, item, score, result, v, deleted}
+	}
+	const duty = "安全生产责任制考核"
+	insert(t, db, "fact_assessment_result", "unit_kind, unit_code, assess_year, item, score, result, _version, _deleted",
+		res("镇街", gl, "2024", duty, 92, "优秀", 0), res("镇街", lq, "2024", duty, 78, "合格", 0), res("部门", "D15", "2024", duty, 88, "良好", 0),
+		res("镇街", gl, "2024", "督查激励", 0, "获得激励", 0),
+		res("镇街", gl, "2025", duty, 95, "优秀", 0), res("镇街", lq, "2025", duty, 85, "良好", 0), res("部门", "D07", "2025", duty, 60, "不合格", 1))
+	set := refreshed(t, db, "2026-03-31")
+	check(t, set, []want{
+		// 2024 (92 + 78 + 88) / 3 = 258 / 3 = 86; 鼓楼 92 / 1; D15 88 / 1; 2025 (95 + 85) / 2 = 90.
+		{"safety_assessment_score", "year", "district", "", "2024-01-01", 258, 3, 86},
+		{"safety_assessment_score", "year", "town", gl, "2024-01-01", 92, 1, 92},
+		{"safety_assessment_score", "year", "dept", "D15", "2024-01-01", 88, 1, 88},
+		{"safety_assessment_score", "year", "district", "", "2025-01-01", 180, 2, 90},
+	})
+}

@@ -110,6 +110,7 @@ func Generate(o Options) (Summary, error) {
 		{"hazard_notifications", g.hazardNotifications},
 		{"credit_lists", g.creditLists},
 		{"park_assessments", g.parkAssessments},
+		{"assessment_results", g.assessmentResults},
 		{"sensors", g.sensors},
 		{"traps", g.writeTraps},
 	}
