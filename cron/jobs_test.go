@@ -34,9 +34,10 @@ func TestDemoConfigLoads(t *testing.T) {
 	if got := s.jobs["site"].stale; got != 49*time.Hour+30*time.Minute {
 		t.Errorf("site stale_after %s, want 49h30m", got)
 	}
-	// The ten ledgers and exports, the four 主体责任 sources and the task ledger.
-	if got := len(pick(sources, cfg.Jobs[2].Sources)); got != 15 {
-		t.Errorf("campaign_files picks %d sources, want 15", got)
+	// The ten ledgers and exports, the four 主体责任 sources, the task ledger and the eight
+	// government-side sheets.
+	if got := len(pick(sources, cfg.Jobs[2].Sources)); got != 23 {
+		t.Errorf("campaign_files picks %d sources, want 23", got)
 	}
 }
 

@@ -9,10 +9,14 @@ func init() { Register("ledger_items", func(e Env) *Dataset { return LedgerItems
 // ledgerTypes are the departments' "count to zero / count to N" ledgers of domain.md
 // (fact_ledger_item); each type feeds its own targets, so an unknown type is refused.
 var ledgerTypes = []string{"农村公路危桥", "村道安防工程", "百吨王货车", "隐患自建房", "消防审验违法项目", "险要路段", "老旧装置设备",
-	"有限空间作业点", "高处作业项目", "外包施工项目", "培训机构复核", "早期火灾报警装置", "在建房建项目"}
+	"有限空间作业点", "高处作业项目", "外包施工项目", "培训机构复核", "早期火灾报警装置", "在建房建项目",
+	// Lists other systems keep as the same found → done items (T49, T96, T105, T108): the 销号日期
+	// is the day the vehicle got its device, the anomaly or detection was checked on site, the
+	// welding machine joined the platform.
+	"道路运输车辆主动安全装置", "水电气异常", "电焊机接入", "临时高处作业发现"}
 
 // LedgerItems are the departments' task ledgers (fact_ledger_item; T38, T40, T41, T43, T44, T48,
-// T53, T54, T58–T60, T106, T107, T110): one row per item, keyed by type and item number. An
+// T49, T53, T54, T58–T60, T96, T105–T108, T110): one row per item, keyed by type and item number. An
 // item is 已销号 exactly when it has a 销号日期; other statuses are each ledger's own words.
 func LedgerItems(ents Enterprises) *Dataset {
 	return &Dataset{

@@ -281,6 +281,9 @@ func (g *gen) hazards() error {
 		if h.channel == "群众举报" && !h.closedEarly {
 			g.reportedHazards = append(g.reportedHazards, h)
 		}
+		if h.major && !h.cancelled && h.duplicateOf == nil {
+			g.majorHazards = append(g.majorHazards, h)
+		}
 	}
 	return g.writeHazards(hs)
 }

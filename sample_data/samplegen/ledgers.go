@@ -162,6 +162,18 @@ var ledgerPrefix = map[string]string{"农村公路危桥": "WQ", "村道安防�
 	"外包施工项目": "WBSG", "早期火灾报警装置": "HZBJ"}
 
 func (g *gen) writeLedgers(r *rand.Rand, items []*ledgerItem) error {
+	rows := g.ledgerRows(r, items, ledgerPrefix)
+	b, err := csvBytes(encUTF8, ledgerHeader, rows)
+	if err != nil {
+		return err
+	}
+	g.sum.Rows["ledger_items"] = len(rows)
+	return g.writeFile("ledgers/ledger_items.csv", b)
+}
+
+// ledgerRows numbers the items found by the snapshot (prefix of their type and a sequence) and
+// renders them in the columns of ledgerHeader.
+func (g *gen) ledgerRows(r *rand.Rand, items []*ledgerItem, prefix map[string]string) [][]string {
 	seq := map[string]int{}
 	var rows [][]string
 	for _, it := range items {
@@ -169,7 +181,7 @@ func (g *gen) writeLedgers(r *rand.Rand, items []*ledgerItem) error {
 			continue
 		}
 		seq[it.typ]++
-		it.id = fmt.Sprintf("%s-%04d", ledgerPrefix[it.typ], seq[it.typ])
+		it.id = fmt.Sprintf("%s-%04d", prefix[it.typ], seq[it.typ])
 		uscc, park := "", ""
 		townCode := it.townCode
 		if it.e != nil {
@@ -197,10 +209,5 @@ func (g *gen) writeLedgers(r *rand.Rand, items []*ledgerItem) error {
 		rows = append(rows, []string{it.typ, it.id, g.town(townCode).Name, park, uscc, g.deptName(it.deptCode), ymd(it.found), due, resolved,
 			status, strconv.FormatFloat(it.qty, 'f', -1, 64), it.unit, it.smartSite, evidence})
 	}
-	b, err := csvBytes(encUTF8, ledgerHeader, rows)
-	if err != nil {
-		return err
-	}
-	g.sum.Rows["ledger_items"] = len(rows)
-	return g.writeFile("ledgers/ledger_items.csv", b)
+	return rows
 }

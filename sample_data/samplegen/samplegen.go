@@ -69,6 +69,7 @@ type gen struct {
 	// Cross-domain links: hazards reported by the public and cases opened
 	// without an inspection, which the 举报 records point to; the property ledger.
 	reportedHazards []*hazard
+	majorHazards    []*hazard // 重大, not withdrawn, not another channel's copy: told to their units (T21)
 	reportCases     []*enfCase
 	props           []*property
 }
@@ -106,6 +107,11 @@ func Generate(o Options) (Summary, error) {
 		{"accidents", g.accidents},
 		{"ledgers", g.ledgers},
 		{"milestones", g.milestones},
+		{"field_checks", g.fieldChecks},
+		{"hazard_notifications", g.hazardNotifications},
+		{"credit_lists", g.creditLists},
+		{"park_assessments", g.parkAssessments},
+		{"assessment_results", g.assessmentResults},
 		{"sensors", g.sensors},
 		{"responsibility", g.responsibility},
 		{"traps", g.writeTraps},
