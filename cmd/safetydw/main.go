@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -34,8 +35,27 @@ func tuneGC() {
 	}
 }
 
+// profileCPU writes a CPU profile to the file SAFETYDW_CPUPROFILE names, for the engineer
+// chasing a slow load (go tool pprof bin/safetydw FILE); it returns the function that stops it.
+func profileCPU() func() {
+	path := os.Getenv("SAFETYDW_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "SAFETYDW_CPUPROFILE:", err)
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
 func main() {
 	tuneGC()
+	stopProfile := profileCPU()
 	root := &cobra.Command{
 		Use:           "safetydw",
 		Short:         "安全生产治本攻坚三年行动数据仓库 (work-safety campaign warehouse)",
@@ -51,7 +71,9 @@ func main() {
 	root.AddCommand(migrateCmd(), etlCmd(), metricsCmd(), dashboardsCmd(), demoCmd(), sampleCmd(), sqlCmd(), schedulerCmd(), jobsCmd())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := root.ExecuteContext(ctx); err != nil {
+	err := root.ExecuteContext(ctx)
+	stopProfile()
+	if err != nil {
 		reportError(err)
 		os.Exit(1)
 	}

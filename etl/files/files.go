@@ -65,7 +65,7 @@ func readXLSX(path string, body []byte, o Options) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
 	}
-	if err := fillMerged(f, sheet, rows); err != nil {
+	if err := fillMerged(body, sheet, rows); err != nil {
 		return nil, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
 	}
 	if o.Sheet == "" && allBlank(rows) {
@@ -104,25 +104,30 @@ func allBlank(rows [][]string) bool {
 	return true
 }
 
-// fillMerged copies the value of a merged range into every cell of it, so that a header
-// spread over merged cells still names each column it covers.
-func fillMerged(f *excelize.File, sheet string, rows [][]string) error {
-	merged, err := f.GetMergeCells(sheet)
+// fillMerged copies the value of a merged range's top-left cell into every cell of it, so
+// that a header spread over merged cells still names each column it covers.
+func fillMerged(body []byte, sheet string, rows [][]string) error {
+	merged, err := sheetMerges(body, sheet)
 	if err != nil {
 		return err
 	}
 	for _, m := range merged {
-		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err1 != nil || err2 != nil {
+		first, last, _ := strings.Cut(m.ref, ":")
+		c1, r1, err1 := excelize.CellNameToCoordinates(first)
+		c2, r2, err2 := excelize.CellNameToCoordinates(last)
+		if err1 != nil || err2 != nil || r1 > len(rows) {
 			continue
+		}
+		value := ""
+		if c1-1 < len(rows[r1-1]) {
+			value = rows[r1-1][c1-1]
 		}
 		for r := r1; r <= r2 && r-1 < len(rows); r++ {
 			for c := c1; c <= c2; c++ {
 				for len(rows[r-1]) < c {
 					rows[r-1] = append(rows[r-1], "")
 				}
-				rows[r-1][c-1] = m.GetCellValue()
+				rows[r-1][c-1] = value
 			}
 		}
 	}
