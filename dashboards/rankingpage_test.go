@@ -71,7 +71,7 @@ func TestRankingPages(t *testing.T) {
 		// The overdue line: value, cap, weight after redistribution, points.
 		`<a href="hazards.html#m-major_hazards_overdue">逾期未销号重大隐患</a></td><td>重大隐患</td><td class="num">1 项</td><td class="num">上限 3 项</td><td class="num">19.44</td><td class="num">12.96</td>`,
 		`<td class="num">22.22</td><td class="num">22.22</td>`,
-		"指标尚未接入（T14），权重按比例分给其他指标",
+		"指标尚未接入（T117），权重按比例分给其他指标",
 		`<tr class="total"><td>合计</td><td></td><td></td><td></td><td></td><td class="num">93.52</td>`,
 		"<td>2025年7月31日</td><td class=\"num\">第1名（共10个）</td><td class=\"num\">100</td>",
 		"<td>2025年8月31日</td><td class=\"num\">第10名（共10个）</td><td class=\"num\">93.52</td>",
