@@ -72,7 +72,12 @@ func Build(ctx context.Context, db *warehouse.DB, outDir string, o Options) (wri
 		return nil, err
 	}
 	files["assets/"+EChartsFile] = js
-	return writeSite(outDir, files)
+	written, err = writeSite(outDir, files)
+	if err != nil {
+		return nil, err
+	}
+	// The nav links the bulletins' archive: its index exists from the first build on.
+	return written, WriteArchiveIndex(outDir)
 }
 
 // writeSite writes the files through sitedir: into a sibling folder swapped in when complete,
@@ -212,6 +217,7 @@ func (s *site) frame(file, title, intro string, metrics []string, secs []section
 		d.Nav = append(d.Nav, navItem{File: p.File, Label: p.Nav, Current: p.File == file})
 	}
 	d.Nav = append(d.Nav, navItem{File: "dictionary.html", Label: "数据字典", Current: file == "dictionary.html"})
+	d.Nav = append(d.Nav, navItem{File: ArchiveDir + "/index.html", Label: "月通报"})
 	for _, u := range s.set.Units["town"] {
 		d.Towns = append(d.Towns, navItem{File: unitFile("town", u.Code), Label: u.Name, Current: unitFile("town", u.Code) == file})
 	}
@@ -239,43 +245,8 @@ func (s *site) page(p PageSpec) ([]byte, error) {
 	var used []string
 	anchored := map[string]bool{}
 	for _, sec := range p.Sections {
-		h := sectionHTML{Heading: sec.Heading, Note: sec.Note}
-		ms := sec.Metrics
-		if sec.Metric != "" {
-			ms = append([]string{sec.Metric}, ms...)
-			if !anchored[sec.Metric] {
-				h.ID, anchored[sec.Metric] = "m-"+sec.Metric, true
-			}
-		}
-		if !slices.Contains(ms, "all") {
-			used = append(used, ms...)
-		}
-		switch sec.Component {
-		case "tiles":
-			h.Body = s.tiles(sec, "district", "", slices.Contains(sec.Metrics, "all"))
-		case "flags":
-			h.Body = s.flags()
-		case "trend":
-			h.Body = s.trend(s.set.Spec(sec.Metric), sec.Grain, "district", "")
-		case "burndown":
-			h.Body = s.burndown(s.set.Spec(sec.Metric), "district", "")
-		case "ranked":
-			h.Body = s.ranked(s.set.Spec(sec.Metric), sec.Dim, sec.Grain, sec.Where)
-		case "table":
-			h.Body = s.table(sec)
-		case "list":
-			h.Body = s.list(sec.List)
-			if h.Heading == "" {
-				h.Heading = s.set.Lists[sec.List].Spec.Name
-			}
-			if h.Note == "" {
-				h.Note = s.set.Lists[sec.List].Spec.Description
-			}
-		case "freshness":
-			h.Body = s.freshnessTable()
-		case "targets":
-			h.Body = s.targetsTable()
-		}
+		h, ms := s.section(sec, anchored)
+		used = append(used, ms...)
 		secs = append(secs, h)
 	}
 	if p.Topic != "" {
@@ -288,6 +259,50 @@ func (s *site) page(p PageSpec) ([]byte, error) {
 		}
 	}
 	return s.frame(p.File, p.Title, p.Intro, used, secs)
+}
+
+// section renders one declared section with its generic component, and says which metrics it
+// shows (for the page's staleness warnings). anchored keeps one anchor per metric on a page.
+func (s *site) section(sec SectionSpec, anchored map[string]bool) (sectionHTML, []string) {
+	h := sectionHTML{Heading: sec.Heading, Note: sec.Note}
+	var used []string
+	ms := sec.Metrics
+	if sec.Metric != "" {
+		ms = append([]string{sec.Metric}, ms...)
+		if !anchored[sec.Metric] {
+			h.ID, anchored[sec.Metric] = "m-"+sec.Metric, true
+		}
+	}
+	if !slices.Contains(ms, "all") {
+		used = append(used, ms...)
+	}
+	switch sec.Component {
+	case "tiles":
+		h.Body = s.tiles(sec, "district", "", slices.Contains(sec.Metrics, "all"))
+	case "flags":
+		h.Body = s.flags()
+	case "trend":
+		h.Body = s.trend(s.set.Spec(sec.Metric), sec.Grain, "district", "")
+	case "burndown":
+		h.Body = s.burndown(s.set.Spec(sec.Metric), "district", "")
+	case "ranked":
+		h.Body = s.ranked(s.set.Spec(sec.Metric), sec.Dim, sec.Grain, sec.Where)
+	case "table":
+		h.Body = s.table(sec)
+	case "list":
+		h.Body = s.list(sec.List)
+		if h.Heading == "" {
+			h.Heading = s.set.Lists[sec.List].Spec.Name
+		}
+		if h.Note == "" {
+			h.Note = s.set.Lists[sec.List].Spec.Description
+		}
+	case "freshness":
+		h.Body = s.freshnessTable()
+	case "targets":
+		h.Body = s.targetsTable()
+	}
+	return h, used
 }
 
 // metricSection shows one metric for one unit: its targets judged, its chart by the spec's
@@ -363,11 +378,19 @@ func (s *site) unitPage(dim string, u queries.Unit) ([]byte, error) {
 // verdict; a target no metric measures says why. Each row opens the target's page and keeps the
 // target id as an anchor for older links.
 func (s *site) targetsTable() template.HTML {
+	return s.targetsWhere(func(queries.Target) bool { return true })
+}
+
+// targetsWhere is targetsTable for the targets keep selects (the bulletin's: those due in its year).
+func (s *site) targetsWhere(keep func(queries.Target) bool) template.HTML {
 	type row struct {
 		ID, File, Quote, Goal, Deadline, Metric, Href, Value, Period, Status, Class string
 	}
 	var rs []row
 	for _, t := range queries.SortTargets(s.set.Targets) {
+		if !keep(t) {
+			continue
+		}
 		specs := s.cat.ForTarget(t.ID)
 		if len(specs) == 0 {
 			status := "尚无数据来源"

@@ -60,6 +60,9 @@ type FreezeRequest struct {
 	By       string    // who freezes (user@host)
 	Refreeze bool      // freeze again though a snapshot exists
 	Reason   string    // required with Refreeze
+	// Check runs before a new snapshot is computed (not when an existing one is read): a month
+	// without data is refused before any work.
+	Check func(context.Context) error
 	// Derive computes figures from the frozen set that are frozen with it (the ranking, the
 	// sources' completeness for the month); nil for none.
 	Derive func(context.Context, *Set) (map[string]json.RawMessage, error)
@@ -90,6 +93,11 @@ func Freeze(ctx context.Context, db *warehouse.DB, req FreezeRequest) (snap *Sna
 	}
 	if err := db.Sync(ctx); err != nil {
 		return nil, false, err
+	}
+	if req.Check != nil {
+		if err := req.Check(ctx); err != nil {
+			return nil, false, err
+		}
 	}
 	started := time.Now()
 	s := &Snapshot{ID: uint64(started.UnixNano()), Month: month, AsOf: MonthEnd(month), CreatedBy: req.By, DefinitionsHash: cat.Hash}

@@ -290,14 +290,21 @@ func (b *Browser) Screenshot(ctx context.Context, url, pngPath string, width int
 	return os.WriteFile(pngPath, png, 0o644)
 }
 
-// PrintPDF prints url on A4 with backgrounds, as the bulletins are printed.
+// pageFooter numbers the printed pages; Chromium fills the pageNumber and totalPages spans.
+const pageFooter = `<div style="width:100%;font-size:9px;text-align:center;color:#646a73;font-family:'WenQuanYi Zen Hei','Noto Sans CJK SC',sans-serif">` +
+	`第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>`
+
+// PrintPDF prints url on A4 with backgrounds, as the bulletins are printed: page numbers in the
+// footer, and the headings as the PDF's outline (its bookmarks), so a reader jumps to a chapter.
 func (b *Browser) PrintPDF(ctx context.Context, url, pdfPath string) error {
 	tab, done := b.tab(ctx)
 	defer done()
 	if err := chromedp.Do(tab, open(url)); err != nil {
 		return err
 	}
-	pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground()))
+	pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground(),
+		chromedp.PDFMargins(0.5, 0.45, 0.6, 0.45), chromedp.PDFHeaderTemplate("<span></span>"), chromedp.PDFFooterTemplate(pageFooter),
+		chromedp.PDFOutlineAndTagged()))
 	if err != nil {
 		return fmt.Errorf("print %s: %w", url, err)
 	}
