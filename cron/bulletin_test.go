@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"safetydw/dashboards"
+	"safetydw/dashboards/browser"
 	"safetydw/queries"
 	"safetydw/warehouse"
 	"safetydw/warehouse/warehousetest"
@@ -120,6 +121,29 @@ func TestBulletinFreezesAndPrints(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)WenQuanYiZenHei\s+CID TrueType\s+Identity-H\s+yes`).Match(fonts) {
 		t.Errorf("no embedded CJK font:\n%s", fonts)
+	}
+	// Opened offline as a reader opens the archive: ECharts from bulletins/assets, every chart
+	// drawn as SVG (vector text in the PDF), no console error, no request that failed.
+	br, err := browser.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := browser.FileURL(res.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := br.CheckPage(ctx, u)
+	br.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := rep.Problems(); len(p) > 0 || len(rep.Charts) == 0 {
+		t.Errorf("bulletin page: %d charts, problems %v", len(rep.Charts), p)
+	}
+	for _, c := range rep.Charts {
+		if c.Renderer != "svg" {
+			t.Errorf("chart %s drawn by %q, want svg", c.ID, c.Renderer)
+		}
 	}
 	html1, err := os.ReadFile(res.HTML)
 	if err != nil {
