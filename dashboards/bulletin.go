@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"html/template"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +26,7 @@ import (
 var bulletinFile []byte
 
 // bulletinComponents are the components only the bulletin has.
-var bulletinComponents = []string{"completeness", "figures", "targets_due", "ranking", "honours", "definitions", "scoring"}
+var bulletinComponents = []string{"completeness", "figures", "targets_due", "definitions", "scoring"}
 
 // FirstBulletinMonth is 第1期: the campaign's first month.
 var FirstBulletinMonth = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -214,7 +213,11 @@ func RenderBulletin(b *Bulletin, self, echarts string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, ids: map[string]int{}}
+	// The ranking components read the boards frozen with the snapshot, not a ranking computed now.
+	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, ids: map[string]int{}, boards: map[string]ranking.Board{}}
+	for _, bd := range b.Boards {
+		s.boards[bd.Group] = bd
+	}
 	for _, pg := range pages {
 		if pg.Topic != "" {
 			s.topicFile[pg.Topic] = pg.File
@@ -250,10 +253,6 @@ func RenderBulletin(b *Bulletin, self, echarts string) ([]byte, error) {
 			h = sectionHTML{Heading: sec.Heading, Note: sec.Note, Body: s.targetsWhere(func(t queries.Target) bool {
 				return t.PeriodYear == y || (!t.Deadline.IsZero() && t.Deadline.Year() == y)
 			})}
-		case "ranking":
-			h = sectionHTML{Heading: sec.Heading, Note: sec.Note, Body: s.rankingTables(b.Boards)}
-		case "honours":
-			h = sectionHTML{Heading: sec.Heading, Note: sec.Note, Body: s.exec("honours", b.Boards)}
 		case "definitions":
 			h = sectionHTML{Heading: sec.Heading, Note: sec.Note, Body: s.exec("definitions", s.cat.Specs)}
 		case "scoring":
@@ -372,46 +371,6 @@ func (s *site) lastYearToDate(sp queries.Spec, month time.Time) string {
 	return "—"
 }
 
-// rankingTables shows each group's ranking: rank, points, the change since last month.
-func (s *site) rankingTables(boards []ranking.Board) template.HTML {
-	type row struct{ Rank, Name, Points, Prev, Change, Note, Class string }
-	type board struct {
-		Name string
-		Rows []row
-	}
-	var bs []board
-	for _, b := range boards {
-		bd := board{Name: b.GroupName}
-		for _, r := range b.Rows {
-			x := row{Rank: fmt.Sprint(r.Rank), Name: r.Name, Points: pts(r.Points), Prev: "—", Change: "—"}
-			if r.PrevRank > 0 {
-				x.Prev = fmt.Sprint(r.PrevRank)
-				switch c := r.Change(); {
-				case c > 0:
-					x.Change = fmt.Sprintf("↑%d", c)
-				case c < 0:
-					x.Change = fmt.Sprintf("↓%d", -c)
-				default:
-					x.Change = "持平"
-				}
-			}
-			var notes []string
-			if r.Vetoed {
-				notes, x.Class = append(notes, r.VetoReason), "flagged"
-			}
-			for _, d := range r.Deductions {
-				if d.Points != 0 {
-					notes = append(notes, fmt.Sprintf("%s %s", d.Name, pts(d.Points)))
-				}
-			}
-			x.Note = strings.Join(notes, "；")
-			bd.Rows = append(bd.Rows, x)
-		}
-		bs = append(bs, bd)
-	}
-	return s.exec("rankingTables", bs)
-}
-
 // scoringRules writes the ranking's rules from scoring.yaml: each group's indicators with their
 // weights and targets or caps, the deductions, the veto and the tie-breaks.
 func (s *site) scoringRules(cfg *ranking.Config) template.HTML {
@@ -477,6 +436,3 @@ func cmpStr(s, def string) string {
 	}
 	return def
 }
-
-// pts writes points and weights as they are declared: 8, 7.5, -5.
-func pts(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -21,6 +21,7 @@ import (
 
 	"safetydw/dashboards/sitedir"
 	"safetydw/queries"
+	"safetydw/queries/ranking"
 	"safetydw/warehouse"
 )
 
@@ -46,6 +47,9 @@ type Options struct {
 	EChartsJS string    // echarts.min.js fetched by `make assets`
 	Sources   []Source  // the ETL's sources, for the freshness page
 	Now       time.Time // build time, shown small in the footer
+	// History, when set, gives the scorecards' rank history (from the monthly snapshots);
+	// without it a scorecard shows the two months the Set holds.
+	History RankHistory
 }
 
 // Build writes the site into outDir from the latest complete metric refresh. It builds into a
@@ -67,7 +71,7 @@ func Build(ctx context.Context, db *warehouse.DB, outDir string, o Options) (wri
 	if err != nil {
 		return nil, fmt.Errorf("%w\n  ECharts is fetched from npm by `make assets` (未找到 ECharts，请先运行 make assets)", err)
 	}
-	files, err := Render(set, fresh, dict, o.Now)
+	files, err := render(set, fresh, dict, o.Now, o.History)
 	if err != nil {
 		return nil, err
 	}
@@ -114,16 +118,30 @@ type site struct {
 	fresh     []freshness
 	years     []int // the campaign's years up to the as-of day
 	built     time.Time
-	ids       map[string]int // element ids used on the page being rendered
+	ids       map[string]int           // element ids used on the page being rendered
+	boards    map[string]ranking.Board // 量化排名 by group (town, park, dept)
+	history   RankHistory
 }
 
 // Render builds every page of the site from a metric set, without a server: name → content.
 func Render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Time) (map[string][]byte, error) {
+	return render(set, fresh, dict, built, nil)
+}
+
+func render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Time, history RankHistory) (map[string][]byte, error) {
 	pages, err := loadPages(set.Catalogue)
 	if err != nil {
 		return nil, err
 	}
-	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, fresh: fresh, built: built}
+	scoring, err := ranking.Load()
+	if err != nil {
+		return nil, err
+	}
+	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, fresh: fresh, built: built,
+		boards: map[string]ranking.Board{}, history: history}
+	for _, b := range scoring.Compute(set) {
+		s.boards[b.Group] = b
+	}
 	for _, p := range pages {
 		if p.Topic != "" {
 			s.topicFile[p.Topic] = p.File
@@ -146,6 +164,9 @@ func Render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 	for _, dim := range unitDims {
 		for _, u := range set.Units[dim] {
 			jobs = append(jobs, job{unitFile(dim, u.Code), func(w *site) ([]byte, error) { return w.unitPage(dim, u) }, "page for " + u.Name})
+			if _, ok := s.boards[dim].Row(u.Code); ok {
+				jobs = append(jobs, job{scoreFile(dim, u.Code), func(w *site) ([]byte, error) { return w.scorecardPage(dim, u) }, "scorecard of " + u.Name})
+			}
 		}
 	}
 	for _, t := range s.set.Targets {
@@ -301,6 +322,10 @@ func (s *site) section(sec SectionSpec, anchored map[string]bool) (sectionHTML, 
 		h.Body = s.freshnessTable()
 	case "targets":
 		h.Body = s.targetsTable()
+	case "ranking":
+		h.Body = s.rankingTable(sec.Dim)
+	case "boards":
+		h.Body = s.rankBoards(sec.Dim)
 	}
 	return h, used
 }
@@ -364,8 +389,12 @@ func (s *site) unitPage(dim string, u queries.Unit) ([]byte, error) {
 			}
 		}
 	}
-	secs := []sectionHTML{{Heading: "目标完成情况", Note: "本单位各项可分解到" + dimName(dim) + "的目标，按未达标、落后于进度在前排列。",
-		Body: s.tiles(SectionSpec{Metrics: metrics}, dim, u.Code, true)}}
+	var secs []sectionHTML
+	if line, ok := s.rankLine(dim, u.Code); ok {
+		secs = append(secs, line)
+	}
+	secs = append(secs, sectionHTML{Heading: "目标完成情况", Note: "本单位各项可分解到" + dimName(dim) + "的目标，按未达标、落后于进度在前排列。",
+		Body: s.tiles(SectionSpec{Metrics: metrics}, dim, u.Code, true)})
 	for _, m := range metrics {
 		secs = append(secs, s.metricSection(s.set.Spec(m), dim, u.Code))
 	}

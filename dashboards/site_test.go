@@ -165,8 +165,8 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 			t.Errorf("site lacks %s", want)
 		}
 	}
-	if len(pages) != 12+10+3+22+119 {
-		t.Errorf("site has %d pages, want 12 + 10 towns + 3 parks + 22 departments + 119 targets", len(pages))
+	if len(pages) != 13+2*(10+3+22)-1+119 {
+		t.Errorf("site has %d pages, want 13 + 10 towns + 3 parks + 22 departments, each with a scorecard but 区安委会办公室, + 119 targets", len(pages))
 	}
 
 	// Every page opens offline without an error, a failed request, an empty chart or a
@@ -178,7 +178,9 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 	var checked []string
 	for _, p := range pages {
 		base := filepath.Base(p)
-		if !strings.HasPrefix(base, "target-") || slices.Contains(sampleTargets, base) {
+		// Scorecards are one template too: a town's, a park's and a department's are opened.
+		sampled := strings.HasPrefix(base, "target-") || strings.HasPrefix(base, "score-")
+		if !sampled || slices.Contains(sampleTargets, base) || slices.Contains(sampleScorecards, base) {
 			checked = append(checked, p)
 		}
 	}
@@ -235,6 +237,9 @@ func TestSiteOpensOfflineAndShowsTheData(t *testing.T) {
 
 // sampleTargets are the target pages the browser opens.
 var sampleTargets = []string{"target-T03.html", "target-T70.html", "target-T18.html", "target-T119.html", "target-T05.html"}
+
+// sampleScorecards are the scorecard pages the browser opens.
+var sampleScorecards = []string{"score-town-" + longqiao + ".html", "score-park-P01.html", "score-dept-D15.html"}
 
 // checkPages opens every page in two tabs at once (44 pages one by one take minutes) and
 // fails the test on any problem a page reports.

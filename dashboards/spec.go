@@ -34,17 +34,17 @@ type PageSpec struct {
 type SectionSpec struct {
 	Heading   string   `yaml:"heading"`
 	Note      string   `yaml:"note"`
-	Component string   `yaml:"component"` // tiles flags trend ranked burndown table freshness
+	Component string   `yaml:"component"` // tiles flags trend ranked burndown table list freshness targets ranking boards
 	Metric    string   `yaml:"metric"`
 	Metrics   []string `yaml:"metrics"` // for tiles and table; "all" in tiles: every metric with a target
-	Dim       string   `yaml:"dim"`     // town park dept industry mine (ranked, table)
+	Dim       string   `yaml:"dim"`     // town park dept industry mine (ranked, table); town park dept (ranking, boards)
 	Grain     string   `yaml:"grain"`   // month | year; default the metric's coarsest
 	Flag      string   `yaml:"flag"`    // table: a metric whose value 1 marks a row (零处罚)
 	Where     string   `yaml:"where"`   // table, ranked: only units with this tag (penalty_power, chemical, high_risk)
 	List      string   `yaml:"list"`    // list: a list of queries/lists
 }
 
-var components = []string{"tiles", "flags", "trend", "ranked", "burndown", "table", "list", "freshness", "targets"}
+var components = []string{"tiles", "flags", "trend", "ranked", "burndown", "table", "list", "freshness", "targets", "ranking", "boards"}
 
 var unitTags = []string{"", "penalty_power", "chemical", "high_risk"}
 
@@ -157,6 +157,9 @@ func parsePage(file string, body []byte, cat *queries.Catalogue, lists []string,
 		}
 		if (s.Component == "ranked" || s.Component == "table") && s.Dim == "" {
 			bad("%s: component %s needs dim", where, s.Component)
+		}
+		if (s.Component == "ranking" || s.Component == "boards") && !slices.Contains(unitDims, s.Dim) {
+			bad("%s: component %s needs dim town, park or dept (a group of queries/ranking/scoring.yaml)", where, s.Component)
 		}
 		if s.Component == "table" && len(s.Metrics) == 0 {
 			bad("%s: component table needs metrics", where)

@@ -27,6 +27,27 @@ var rowsRef = regexp.MustCompile(`\{rows:([a-z0-9_]+)\}`)
 //go:embed rows/*.sql
 var rowFiles embed.FS
 
+// unitAtRef is {town_at:date} or {park_at:date} in a metric's SQL: the town or park a fact counts
+// under, decided by the unit answerable for it on the fact's date. The row must carry town_code,
+// territorial_unit (as loaded) and moves (from ANY LEFT JOIN {rows:unit_moves} USING
+// enterprise_id). The park is the unit on the date when that is a park; the town stays where the
+// unit is (town_code), unless the change log moved it between towns, then the town on the date.
+var unitAtRef = regexp.MustCompile(`\{(town|park)_at:([a-z_]+)\}`)
+
+// unitAt writes the two macros; 18.16 has no ASOF JOIN, so the unit on the date is the last
+// move on or before it (its new unit), or before the first move that move's old unit. The date
+// reaches the lambda as an argument (replicate), not captured: 18.16 drops a subquery column
+// that only a lambda uses ("Unknown identifier").
+func unitAt(which, date string) string {
+	before := fmt.Sprintf("arrayFilter((m, d) -> m.1 <= d, moves, replicate(%s, moves))", date)
+	unit := fmt.Sprintf("if(empty(moves), CAST(territorial_unit AS String), if(empty(%s), moves[1].2, %s[-1].3))", before, before)
+	inPark := fmt.Sprintf("(%s) IN (SELECT park_code FROM dim_park)", unit)
+	if which == "park" {
+		return fmt.Sprintf("if(%s, %s, '')", inPark, unit)
+	}
+	return fmt.Sprintf("if(empty(moves) OR %s, CAST(town_code AS String), %s)", inPark, unit)
+}
+
 // rowSets reads queries/rows: name → the SELECT, comment lines dropped.
 func rowSets() map[string]string {
 	out := map[string]string{}
@@ -168,6 +189,10 @@ func expandMacros(sql, day string) string {
 	rows := rowSets()
 	sql = rowsRef.ReplaceAllStringFunc(sql, func(m string) string {
 		return "(\n" + expandMacros(rows[rowsRef.FindStringSubmatch(m)[1]], day) + "\n)"
+	})
+	sql = unitAtRef.ReplaceAllStringFunc(sql, func(m string) string {
+		g := unitAtRef.FindStringSubmatch(m)
+		return unitAt(g[1], g[2])
 	})
 	sql = strings.ReplaceAll(sql, "{as_of}", day)
 	return paramRef.ReplaceAllString(sql, "(SELECT any(value) FROM ref_parameter WHERE name = '$1')")

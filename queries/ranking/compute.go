@@ -134,6 +134,9 @@ type scored struct {
 func (g Group) rank(set *queries.Set, asOf time.Time) []Row {
 	var rows []scored
 	for _, u := range set.Units[g.ID] {
+		if slices.Contains(g.Exclude, u.Code) {
+			continue
+		}
 		r := scored{Row: g.score(set, u, asOf)}
 		for _, t := range g.TieBreaks {
 			v, ok := value(set, t.Metric, t.Grain, g.ID, u.Code, asOf)

@@ -33,6 +33,7 @@ type Group struct {
 	ID         string      `yaml:"id"`   // town | park | dept: also the metric dimension read
 	Name       string      `yaml:"name"` // Chinese, as the bulletin titles the table
 	Total      float64     `yaml:"total"`
+	Exclude    []string    `yaml:"exclude"` // unit codes not ranked (区安委会办公室, which runs the ranking)
 	Indicators []Indicator `yaml:"indicators"`
 	Deductions []Deduction `yaml:"deductions"`
 	Veto       *Veto       `yaml:"veto"`
@@ -171,6 +172,11 @@ func Parse(body []byte, cat *queries.Catalogue) (*Config, error) {
 		seen[g.ID] = true
 		if g.Name == "" || g.Total <= 0 || len(g.Indicators) == 0 {
 			fail("", "name, total > 0 and indicators are required")
+		}
+		for _, code := range g.Exclude {
+			if !slices.ContainsFunc(queries.ReferenceUnits()[g.ID], func(u queries.Unit) bool { return u.Code == code }) {
+				fail("exclude", "no %s %s in warehouse/refdata", g.ID, code)
+			}
 		}
 		metric := func(where, id, grain string) (queries.Spec, bool) {
 			sp, ok := cat.Lookup(id)

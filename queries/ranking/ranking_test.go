@@ -188,7 +188,8 @@ func TestFourTowns(t *testing.T) {
 }
 
 // A department without penalty powers is not scored on penalties: their weight goes to its other
-// indicators. Weights: penalties 6 (only penalty_power), overdue 4 (cap 2); total 10.
+// indicators; an excluded unit (D00) gets no row. Weights: penalties 6 (only penalty_power),
+// overdue 4 (cap 2); total 10.
 //
 //	D15 (penalty power): ratio 40/80 → 6 × 0.5 = 3; overdue 1 → 4 × 0.5 = 2; total 5.
 //	D02 (none): penalties not applicable → overdue weight 4 × 10/4 = 10; overdue 0 → 10.
@@ -198,6 +199,7 @@ groups:
   - id: dept
     name: 区安委会成员单位
     total: 10
+    exclude: [D00]
     indicators:
       - {id: penalty, name: 处罚率, metric: dept_penalty_ratio, grain: year, weight: 6, target: 80, missing: zero, only_tag: penalty_power}
       - {id: overdue, name: 逾期重大隐患, metric: major_hazards_overdue, grain: month, weight: 4, cap: 2, missing: full}
@@ -214,13 +216,14 @@ groups:
 		{Metric: "major_hazards_overdue", AsOf: asOf, Grain: "month", Start: day("2025-08-01"), End: asOf, Dim: "dept", Code: "D15", Value: 1},
 	}
 	units := map[string][]queries.Unit{"dept": {
+		{Dim: "dept", Code: "D00", Name: "区安委会办公室"}, // excluded: not ranked
 		{Dim: "dept", Code: "D02", Name: "区教育和体育局"},
 		{Dim: "dept", Code: "D15", Name: "区应急管理局", Tags: []string{"penalty_power"}},
 	}}
 	s := queries.NewSet(catalogue(t), queries.TargetsFromRefdata(), units, vals)
 	s.AsOf = asOf
 	b := cfg.Compute(s)[0]
-	if b.Rows[0].Code != "D02" || b.Rows[0].Points != 10 || b.Rows[1].Points != 5 || b.Rows[1].Rank != 2 {
+	if len(b.Rows) != 2 || b.Rows[0].Code != "D02" || b.Rows[0].Points != 10 || b.Rows[1].Points != 5 || b.Rows[1].Rank != 2 {
 		t.Fatalf("rows %+v", b.Rows)
 	}
 	if it := b.Rows[0].Items[0]; it.Weight != 0 || !strings.Contains(it.Note, "不适用") {
@@ -259,8 +262,9 @@ func TestScoringFileLoads(t *testing.T) {
 	s := queries.NewSet(catalogue(t), queries.TargetsFromRefdata(), nil, nil)
 	s.AsOf, s.CompareAsOf = day("2025-08-31"), day("2025-07-31")
 	for _, b := range cfg.Compute(s) {
-		if len(b.Rows) != len(s.Units[b.Group]) {
-			t.Errorf("%s: %d rows for %d units", b.Group, len(b.Rows), len(s.Units[b.Group]))
+		g, _ := cfg.Group(b.Group)
+		if len(b.Rows) != len(s.Units[b.Group])-len(g.Exclude) {
+			t.Errorf("%s: %d rows for %d units, %d excluded", b.Group, len(b.Rows), len(s.Units[b.Group]), len(g.Exclude))
 		}
 	}
 }
@@ -290,6 +294,7 @@ groups:
 		{"unknown seed target", "metric: hazards_closed_on_time_rate, grain: year, weight: 6, target: 90",
 			"seed_target: T999, grain: year, weight: 6", `unknown seed_target "T999"`},
 		{"unknown field", "cap: 2", "cap: 2, weigth: 3", "field weigth not found"},
+		{"unknown excluded unit", "total: 10", "total: 10\n    exclude: [370812999]", `exclude: no town 370812999 in warehouse/refdata`},
 	}
 	cat := catalogue(t)
 	if _, err := Parse([]byte(base), cat); err != nil {
