@@ -188,6 +188,29 @@ func TestBulletinFreezesAndPrints(t *testing.T) {
 		t.Errorf("refreeze ledger rows: %d (%v), want 1", ledger, err)
 	}
 
+	// The site built later shows, on a town's scorecard, the rank May's bulletin published (as of
+	// 31 May, from the snapshot) beside the Set's own two: 30 June (the month end before) and
+	// 15 July (the refresh's day).
+	if _, err := queries.Refresh(ctx, db, time.Date(2025, 7, 15, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Build(ctx); err != nil {
+		t.Fatal(err)
+	}
+	card, err := os.ReadFile(filepath.Join(out, "score-town-370812001.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := string(card[bytes.Index(card, []byte("排名变化")):])
+	for _, day := range []string{"2025年5月31日", "2025年6月30日", "2025年7月15日"} {
+		if !strings.Contains(hist, day) {
+			t.Errorf("the scorecard's rank history lacks %s", day)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "bulletins", "2025-05", "bulletin.pdf")); err != nil {
+		t.Errorf("the site build lost the archive: %v", err)
+	}
+
 	// August 2025 has no data at all: refused, naming the flag, and nothing frozen.
 	_, err = p.Bulletin(ctx, BulletinOptions{Month: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)})
 	if !errors.Is(err, dashboards.ErrNoData) || !strings.Contains(err.Error(), "--month 2025-08") {

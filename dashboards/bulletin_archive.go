@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,8 @@ import (
 
 	"safetydw/dashboards/sitedir"
 	"safetydw/queries"
+	"safetydw/queries/ranking"
+	"safetydw/warehouse"
 )
 
 // The archive of bulletins lives in the site folder, out/bulletins/: one folder a month
@@ -157,4 +160,44 @@ func writeFileAtomic(path string, body []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// SnapshotHistory is the ranks every published month's snapshot froze, for the scorecards.
+func SnapshotHistory(ctx context.Context, db *warehouse.DB) (RankHistory, error) {
+	byMonth, err := queries.DerivedByMonth(ctx, db, "ranking")
+	if err != nil {
+		return nil, err
+	}
+	points := map[[2]string][]ranking.HistoryPoint{}
+	for asOf, raw := range byMonth {
+		var boards []ranking.Board
+		if err := json.Unmarshal(raw, &boards); err != nil {
+			return nil, fmt.Errorf("ranking frozen as of %s: %w", asOf.Format(time.DateOnly), err)
+		}
+		for _, b := range boards {
+			for _, r := range b.Rows {
+				k := [2]string{b.Group, r.Code}
+				points[k] = append(points[k], ranking.HistoryPoint{AsOf: asOf, Rank: r.Rank, Points: r.Points, Of: len(b.Rows)})
+			}
+		}
+	}
+	return func(group, code string) []ranking.HistoryPoint { return points[[2]string{group, code}] }, nil
+}
+
+// mergeHistory joins published ranks with the Set's own, oldest first; on a day both know, the
+// Set's (the live computation) is shown.
+func mergeHistory(published, live []ranking.HistoryPoint) []ranking.HistoryPoint {
+	byDay := map[time.Time]ranking.HistoryPoint{}
+	for _, h := range published {
+		byDay[h.AsOf] = h
+	}
+	for _, h := range live {
+		byDay[h.AsOf] = h
+	}
+	out := make([]ranking.HistoryPoint, 0, len(byDay))
+	for _, h := range byDay {
+		out = append(out, h)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].AsOf.Before(out[j].AsOf) })
+	return out
 }

@@ -71,6 +71,12 @@ func Build(ctx context.Context, db *warehouse.DB, outDir string, o Options) (wri
 	if err != nil {
 		return nil, fmt.Errorf("%w\n  ECharts is fetched from npm by `make assets` (未找到 ECharts，请先运行 make assets)", err)
 	}
+	if o.History == nil {
+		// The scorecards' rank history: what the published bulletins froze, month by month.
+		if o.History, err = SnapshotHistory(ctx, db); err != nil {
+			return nil, err
+		}
+	}
 	files, err := render(set, fresh, dict, o.Now, o.History)
 	if err != nil {
 		return nil, err

@@ -334,6 +334,33 @@ func Snapshots(ctx context.Context, db *warehouse.DB) ([]Snapshot, error) {
 	return out, rows.Err()
 }
 
+// DerivedByMonth reads one derived figure (the ranking …) of every month's latest snapshot, by
+// the month's cut-off, oldest first: what earlier bulletins published, for histories.
+func DerivedByMonth(ctx context.Context, db *warehouse.DB, name string) (map[time.Time]json.RawMessage, error) {
+	rows, err := db.Query(ctx, `SELECT as_of, frame FROM rpt_snapshot
+		WHERE (month, snapshot_id) IN (SELECT month, max(snapshot_id) FROM rpt_snapshot GROUP BY month)`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[time.Time]json.RawMessage{}
+	for rows.Next() {
+		var asOf time.Time
+		var body string
+		if err := rows.Scan(&asOf, &body); err != nil {
+			return nil, err
+		}
+		var f frame
+		if err := json.Unmarshal([]byte(body), &f); err != nil {
+			return nil, fmt.Errorf("snapshot as of %s: frame: %w", asOf.Format(time.DateOnly), err)
+		}
+		if d, ok := f.Derived[name]; ok {
+			out[Day(asOf)] = d
+		}
+	}
+	return out, rows.Err()
+}
+
 // watermarks reads each source's last successful load from etl_runs.
 func watermarks(ctx context.Context, db *warehouse.DB) ([]Watermark, error) {
 	rows, err := db.Query(ctx, `SELECT source, maxIf(finished_at, status = 'ok'), countIf(status = 'ok')
