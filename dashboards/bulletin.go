@@ -214,18 +214,7 @@ func RenderBulletin(b *Bulletin, self, echarts string) ([]byte, error) {
 		return nil, err
 	}
 	// The ranking components read the boards frozen with the snapshot, not a ranking computed now.
-	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, ids: map[string]int{}, boards: map[string]ranking.Board{}}
-	for _, bd := range b.Boards {
-		s.boards[bd.Group] = bd
-	}
-	for _, pg := range pages {
-		if pg.Topic != "" {
-			s.topicFile[pg.Topic] = pg.File
-		}
-	}
-	for y := 2024; y <= set.AsOf.Year() && y <= 2026; y++ {
-		s.years = append(s.years, y)
-	}
+	s := newSite(set, pages, b.Boards)
 	m := b.Snapshot.Month
 	d := bulletinData{Title: p.Title, Month: fmt.Sprintf("%d年%d月", m.Year(), int(m.Month())), Issue: fmt.Sprintf("第%d期", Issue(m)),
 		AsOf: set.AsOf.Format("2006年1月2日") + "24时", Frozen: b.Snapshot.CreatedAt.In(queries.China).Format("2006年1月2日 15:04"),

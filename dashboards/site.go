@@ -143,19 +143,8 @@ func render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 	if err != nil {
 		return nil, err
 	}
-	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, fresh: fresh, built: built,
-		boards: map[string]ranking.Board{}, history: history}
-	for _, b := range scoring.Compute(set) {
-		s.boards[b.Group] = b
-	}
-	for _, p := range pages {
-		if p.Topic != "" {
-			s.topicFile[p.Topic] = p.File
-		}
-	}
-	for y := 2024; y <= set.AsOf.Year() && y <= 2026; y++ {
-		s.years = append(s.years, y)
-	}
+	s := newSite(set, pages, scoring.Compute(set))
+	s.fresh, s.built, s.history = fresh, built, history
 	// Every page is a job; pages are independent (the Set is read-only once built), so they
 	// render on every core, each worker with its own copy of the site (its element ids).
 	type job struct {
@@ -210,6 +199,24 @@ func render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 	}
 	files["dictionary.html"] = body
 	return files, nil
+}
+
+// newSite is what every page of a build (or the bulletin) shares: the set, the pages (for links
+// to a metric's topic page), the ranking's boards and the campaign's years up to the as-of day.
+func newSite(set *queries.Set, pages []PageSpec, boards []ranking.Board) *site {
+	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, ids: map[string]int{}, boards: map[string]ranking.Board{}}
+	for _, b := range boards {
+		s.boards[b.Group] = b
+	}
+	for _, p := range pages {
+		if p.Topic != "" {
+			s.topicFile[p.Topic] = p.File
+		}
+	}
+	for y := 2024; y <= set.AsOf.Year() && y <= 2026; y++ {
+		s.years = append(s.years, y)
+	}
+	return s
 }
 
 // pageData is what templates/page.html renders.
