@@ -30,9 +30,10 @@ type Row struct {
 	PrevPoints   float64 // the total last month, when PrevRank > 0
 	Vetoed       bool    // 一票否决: ranked last
 	VetoReason   string
-	Items        []Item // one per indicator, in config order
-	Deductions   []Item // one per deduction line, in config order (Weight 0)
-	Redistribute bool   // some weight was shared out over the other indicators
+	Items        []Item  // one per indicator, in config order
+	Deductions   []Item  // one per deduction line, in config order (Weight 0)
+	Redistribute bool    // some weight was shared out over the other indicators
+	ScoredWeight float64 // the declared weight of the indicators scored (the rest was redistributed)
 }
 
 // Change is how many places the unit rose since last month (negative: fell); 0 without a rank then.
@@ -241,6 +242,7 @@ func (g Group) score(set *queries.Set, u queries.Unit, asOf time.Time) Row {
 		if !shared[i] {
 			kept += in.Weight
 		}
+		r.ScoredWeight = kept
 		r.Items = append(r.Items, it)
 	}
 	total := 0.0
@@ -293,19 +295,28 @@ func (g Group) boards(set *queries.Set, rows []Row) (red, black []Mention) {
 		}
 		return append(list, Mention{Code: r.Code, Name: r.Name, Reason: reason})
 	}
+	// The top N of the units that may be praised (not vetoed, scored on enough weight), with
+	// every unit tied with the Nth.
+	var praised []Row
 	for _, r := range rows {
-		if r.Vetoed {
-			continue
+		if !r.Vetoed && r.ScoredWeight >= g.Red.MinWeight {
+			praised = append(praised, r)
 		}
-		if r.Rank <= g.Red.Top {
+	}
+	top := 0
+	if g.Red.Top > 0 && len(praised) > 0 {
+		top = praised[min(g.Red.Top, len(praised))-1].Rank
+	}
+	for _, r := range praised {
+		if r.Rank <= top {
 			red = add(red, r, fmt.Sprintf("排名第%d", r.Rank))
 		}
 		if g.Red.Improved > 0 && r.Change() >= g.Red.Improved {
 			red = add(red, r, fmt.Sprintf("较上月上升%d位", r.Change()))
 		}
 	}
-	// The bottom N by position, with every unit tied with them; a unit already named on the 红榜
-	// by its rank (a small group, or everyone tied) is not also named at the bottom.
+	// The bottom N by position, with every unit tied with them; a unit ranked within the 红榜's
+	// top (a small group, or everyone tied) is not also named at the bottom.
 	cut := math.MaxInt
 	if g.Black.Bottom > 0 && len(rows) > 0 {
 		cut = rows[max(0, len(rows)-g.Black.Bottom)].Rank
@@ -317,7 +328,7 @@ func (g Group) boards(set *queries.Set, rows []Row) (red, black []Mention) {
 	for _, r := range rows {
 		if r.Vetoed {
 			black = add(black, r, r.VetoReason)
-		} else if r.Rank >= cut && r.Rank > g.Red.Top {
+		} else if r.Rank >= cut && r.Rank > top {
 			black = add(black, r, fmt.Sprintf("排名第%d（共%d个）", r.Rank, len(rows)))
 		}
 		for _, f := range g.Black.Flags {

@@ -104,10 +104,13 @@ type TieBreak struct {
 }
 
 // RedRules say who is on the 红榜: the top N (ties included) and units that rose at least
-// Improved places since last month.
+// Improved places since last month — of the units scored on at least MinWeight declared points:
+// a department with nothing to score (no penalty powers, no hazards in its industries) ranks high
+// on its redistributed weight, and that is no cause for praise.
 type RedRules struct {
-	Top      int `yaml:"top"`
-	Improved int `yaml:"improved"`
+	Top       int     `yaml:"top"`
+	Improved  int     `yaml:"improved"`
+	MinWeight float64 `yaml:"min_weight"`
 }
 
 // BlackRules say who is on the 黑榜: the bottom N (ties included), every vetoed unit, and units
@@ -299,8 +302,8 @@ func Parse(body []byte, cat *queries.Catalogue) (*Config, error) {
 			}
 			metric(where, t.Metric, t.Grain)
 		}
-		if g.Red.Top < 0 || g.Red.Improved < 0 || g.Black.Bottom < 0 {
-			fail("red/black", "counts must not be negative")
+		if g.Red.Top < 0 || g.Red.Improved < 0 || g.Black.Bottom < 0 || g.Red.MinWeight < 0 || g.Red.MinWeight > g.Total {
+			fail("red/black", "counts must not be negative, and min_weight must lie between 0 and total")
 		}
 		for i, f := range g.Black.Flags {
 			where := fmt.Sprintf("black.flags[%d]", i)

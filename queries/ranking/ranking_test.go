@@ -188,8 +188,8 @@ func TestFourTowns(t *testing.T) {
 }
 
 // A department without penalty powers is not scored on penalties: their weight goes to its other
-// indicators; an excluded unit (D00) gets no row. Weights: penalties 6 (only penalty_power),
-// overdue 4 (cap 2); total 10.
+// indicators; an excluded unit (D00) gets no row; the 红榜 names only units scored on at least
+// min_weight declared points. Weights: penalties 6 (only penalty_power), overdue 4 (cap 2); total 10.
 //
 //	D15 (penalty power): ratio 40/80 → 6 × 0.5 = 3; overdue 1 → 4 × 0.5 = 2; total 5.
 //	D02 (none): penalties not applicable → overdue weight 4 × 10/4 = 10; overdue 0 → 10.
@@ -203,6 +203,7 @@ groups:
     indicators:
       - {id: penalty, name: 处罚率, metric: dept_penalty_ratio, grain: year, weight: 6, target: 80, missing: zero, only_tag: penalty_power}
       - {id: overdue, name: 逾期重大隐患, metric: major_hazards_overdue, grain: month, weight: 4, cap: 2, missing: full}
+    red: {top: 1, min_weight: 5}
     black:
       flags:
         - {metric: dept_penalty_ratio, grain: year, max: 50, only_tag: penalty_power, reason: "只检查不处罚：处罚率{value}%"}
@@ -235,6 +236,11 @@ groups:
 	want := []Mention{{"D15", "区应急管理局", "只检查不处罚：处罚率40%"}}
 	if !reflect.DeepEqual(b.Black, want) {
 		t.Errorf("black %+v, want %+v", b.Black, want)
+	}
+	// 红榜 top 1 of those scored on at least 5 declared points: D02 (first) was scored on 4 only,
+	// so the first that may be praised is D15, second.
+	if want := []Mention{{"D15", "区应急管理局", "排名第2"}}; !reflect.DeepEqual(b.Red, want) {
+		t.Errorf("red %+v, want %+v", b.Red, want)
 	}
 }
 
@@ -309,5 +315,48 @@ groups:
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to contain %q", c.name, err, c.want)
 		}
+	}
+}
+
+// BenchmarkCompute ranks the reference units (10 towns, 3 parks, 22 departments) with the real
+// scoring file, every metric it reads holding a value for each unit at both as-of dates.
+func BenchmarkCompute(b *testing.B) {
+	cat, err := queries.Metrics()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	units := queries.ReferenceUnits()
+	var vals []queries.Value
+	for _, asOf := range []time.Time{day("2025-08-31"), day("2025-07-31")} {
+		for _, g := range cfg.Groups {
+			var reads [][2]string
+			for _, in := range g.Indicators {
+				if in.MetricOf() != "" {
+					reads = append(reads, [2]string{in.MetricOf(), in.Grain})
+				}
+			}
+			for _, t := range g.TieBreaks {
+				reads = append(reads, [2]string{t.Metric, t.Grain})
+			}
+			for i, u := range units[g.ID] {
+				for _, r := range reads {
+					start := time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC)
+					if r[1] == "year" {
+						start = time.Date(asOf.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+					}
+					vals = append(vals, queries.Value{Metric: r[0], AsOf: asOf, Grain: r[1], Start: start, End: asOf, Dim: g.ID, Code: u.Code, Value: float64(i%4) * 10})
+				}
+			}
+		}
+	}
+	s := queries.NewSet(cat, queries.TargetsFromRefdata(), units, vals)
+	s.AsOf, s.CompareAsOf = day("2025-08-31"), day("2025-07-31")
+	b.ResetTimer()
+	for range b.N {
+		cfg.Compute(s)
 	}
 }
