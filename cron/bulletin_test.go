@@ -115,6 +115,17 @@ func TestBulletinFreezesAndPrints(t *testing.T) {
 			t.Errorf("PDF lacks the figures %s", re)
 		}
 	}
+	// The contents give each chapter the page it was printed on: the page named holds the heading.
+	toc := regexp.MustCompile(`(?m)^\s*((?:[一二三四五六七八]、|附件[一二]：)\S+)\s+(\d+)\s*$`).FindAllStringSubmatch(pdfText(t, res.PDF, 2, 2), -1)
+	if len(toc) != 10 {
+		t.Errorf("contents: %d numbered chapters, want 10: %q", len(toc), toc)
+	}
+	for _, m := range toc {
+		n, _ := strconv.Atoi(m[2])
+		if n < 3 || !strings.Contains(pdfText(t, res.PDF, n, n), m[1]) {
+			t.Errorf("contents: %s on page %d, which does not hold it", m[1], n)
+		}
+	}
 	fonts, err := exec.Command("pdffonts", res.PDF).Output()
 	if err != nil {
 		t.Fatal(err)
