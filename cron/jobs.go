@@ -25,7 +25,7 @@ type JobConfig struct {
 	Name       string        `yaml:"name"`
 	Schedule   string        `yaml:"schedule"`   // cron spec in China time (five fields, or six with seconds first)
 	DependsOn  []string      `yaml:"depends_on"` // instead of a schedule: run after these succeeded
-	Run        string        `yaml:"run"`        // etl | metrics | dashboards | migrate
+	Run        string        `yaml:"run"`        // etl | metrics | dashboards | migrate | bulletin
 	Sources    []string      `yaml:"sources"`    // etl: names from the sources file; empty for all
 	Timeout    time.Duration `yaml:"timeout"`
 	Retries    *int          `yaml:"retries"` // default 3
@@ -61,7 +61,7 @@ func LoadConfig(path string, sources []etl.SourceConfig) (Config, error) {
 		case (j.Schedule == "") == (len(j.DependsOn) == 0):
 			return cfg, fmt.Errorf("%s: schedule / depends_on: 二者必须且只能有一个 (exactly one of them)", where)
 		case runs[j.Run] == nil:
-			return cfg, fmt.Errorf("%s: run: 未知的任务 %q (unknown; one of etl, metrics, dashboards, migrate)", where, j.Run)
+			return cfg, fmt.Errorf("%s: run: 未知的任务 %q (unknown; one of etl, metrics, dashboards, migrate, bulletin)", where, j.Run)
 		case len(j.Sources) > 0 && j.Run != "etl":
 			return cfg, fmt.Errorf("%s: sources: 只用于 run: etl (only for run: etl)", where)
 		}
@@ -85,6 +85,12 @@ var runs = map[string]func(p *Pipeline, names []string) func(context.Context) (R
 	"metrics":    step((*Pipeline).Refresh),
 	"dashboards": step(func(p *Pipeline, ctx context.Context) error { _, err := p.Build(ctx); return err }),
 	"migrate":    step((*Pipeline).Migrate),
+	// The month before today, frozen and published with its PDF; scheduled on a day of the month
+	// after the month's loads are in (cron/demo.yaml).
+	"bulletin": step(func(p *Pipeline, ctx context.Context) error {
+		_, err := p.Bulletin(ctx, BulletinOptions{PDF: true})
+		return err
+	}),
 }
 
 func step(f func(*Pipeline, context.Context) error) func(*Pipeline, []string) func(context.Context) (Result, error) {

@@ -13,7 +13,6 @@ import (
 
 	"safetydw/dashboards"
 	"safetydw/etl"
-	"safetydw/etl/dataset"
 	"safetydw/etl/landing"
 	"safetydw/queries"
 	"safetydw/warehouse"
@@ -103,13 +102,9 @@ func (p *Pipeline) Refresh(ctx context.Context) error {
 
 // Build writes the dashboard site and returns the index path.
 func (p *Pipeline) Build(ctx context.Context) (string, error) {
-	var sources []dashboards.Source
-	for _, src := range p.Sources {
-		ds, err := dataset.New(src.Dataset, dataset.Env{})
-		if err != nil {
-			return "", fmt.Errorf("source %s: %w", src.Name, err)
-		}
-		sources = append(sources, dashboards.Source{Name: src.Name, Table: ds.Table})
+	sources, err := p.dashboardSources()
+	if err != nil {
+		return "", err
 	}
 	files, err := dashboards.Build(ctx, p.DB, p.OutDir, dashboards.Options{EChartsJS: p.EChartsJS, Sources: sources, Now: time.Now()})
 	if err != nil {

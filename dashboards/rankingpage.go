@@ -15,7 +15,8 @@ import (
 // pages read, so they agree with the monthly bulletin's.
 
 // RankHistory gives a unit's rank at each month's cut-off, oldest first. The Set knows two (this
-// month and last); a caller holding the frozen monthly snapshots passes a longer one in Options.
+// month and last); the frozen monthly snapshots know the ranks the bulletins published
+// (SnapshotHistory), merged with the Set's two on the scorecard (the Set's win on a shared day).
 type RankHistory func(group, code string) []ranking.HistoryPoint
 
 func scoreFile(dim, code string) string { return "score-" + dim + "-" + code + ".html" }
@@ -161,7 +162,7 @@ func (s *site) scorecardPage(dim string, u queries.Unit) ([]byte, error) {
 
 	hist := b.History(u.Code)
 	if s.history != nil {
-		hist = s.history(dim, u.Code)
+		hist = mergeHistory(s.history(dim, u.Code), hist)
 	}
 	ht := tableData{Header: []string{"截至", "名次", "得分"}}
 	for _, h := range hist {

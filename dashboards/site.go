@@ -71,12 +71,23 @@ func Build(ctx context.Context, db *warehouse.DB, outDir string, o Options) (wri
 	if err != nil {
 		return nil, fmt.Errorf("%w\n  ECharts is fetched from npm by `make assets` (未找到 ECharts，请先运行 make assets)", err)
 	}
+	if o.History == nil {
+		// The scorecards' rank history: what the published bulletins froze, month by month.
+		if o.History, err = SnapshotHistory(ctx, db); err != nil {
+			return nil, err
+		}
+	}
 	files, err := render(set, fresh, dict, o.Now, o.History)
 	if err != nil {
 		return nil, err
 	}
 	files["assets/"+EChartsFile] = js
-	return writeSite(outDir, files)
+	written, err = writeSite(outDir, files)
+	if err != nil {
+		return nil, err
+	}
+	// The nav links the bulletins' archive: its index exists from the first build on.
+	return written, WriteArchiveIndex(outDir)
 }
 
 // writeSite writes the files through sitedir: into a sibling folder swapped in when complete,
@@ -132,19 +143,8 @@ func render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 	if err != nil {
 		return nil, err
 	}
-	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, fresh: fresh, built: built,
-		boards: map[string]ranking.Board{}, history: history}
-	for _, b := range scoring.Compute(set) {
-		s.boards[b.Group] = b
-	}
-	for _, p := range pages {
-		if p.Topic != "" {
-			s.topicFile[p.Topic] = p.File
-		}
-	}
-	for y := 2024; y <= set.AsOf.Year() && y <= 2026; y++ {
-		s.years = append(s.years, y)
-	}
+	s := newSite(set, pages, scoring.Compute(set))
+	s.fresh, s.built, s.history = fresh, built, history
 	// Every page is a job; pages are independent (the Set is read-only once built), so they
 	// render on every core, each worker with its own copy of the site (its element ids).
 	type job struct {
@@ -204,6 +204,24 @@ func render(set *queries.Set, fresh []freshness, dict []dictTable, built time.Ti
 	return files, nil
 }
 
+// newSite is what every page of a build (or the bulletin) shares: the set, the pages (for links
+// to a metric's topic page), the ranking's boards and the campaign's years up to the as-of day.
+func newSite(set *queries.Set, pages []PageSpec, boards []ranking.Board) *site {
+	s := &site{set: set, cat: set.Catalogue, pages: pages, topicFile: map[string]string{}, ids: map[string]int{}, boards: map[string]ranking.Board{}}
+	for _, b := range boards {
+		s.boards[b.Group] = b
+	}
+	for _, p := range pages {
+		if p.Topic != "" {
+			s.topicFile[p.Topic] = p.File
+		}
+	}
+	for y := 2024; y <= set.AsOf.Year() && y <= 2026; y++ {
+		s.years = append(s.years, y)
+	}
+	return s
+}
+
 // pageData is what templates/page.html renders.
 type pageData struct {
 	Title, Intro   string
@@ -236,6 +254,7 @@ func (s *site) frame(file, title, intro string, metrics []string, secs []section
 		d.Nav = append(d.Nav, navItem{File: p.File, Label: p.Nav, Current: p.File == file})
 	}
 	d.Nav = append(d.Nav, navItem{File: "dictionary.html", Label: "数据字典", Current: file == "dictionary.html"})
+	d.Nav = append(d.Nav, navItem{File: ArchiveDir + "/index.html", Label: "月通报"})
 	for _, u := range s.set.Units["town"] {
 		d.Towns = append(d.Towns, navItem{File: unitFile("town", u.Code), Label: u.Name, Current: unitFile("town", u.Code) == file})
 	}
@@ -263,51 +282,8 @@ func (s *site) page(p PageSpec) ([]byte, error) {
 	var used []string
 	anchored := map[string]bool{}
 	for _, sec := range p.Sections {
-		h := sectionHTML{Heading: sec.Heading, Note: sec.Note}
-		ms := sec.Metrics
-		if sec.Metric != "" {
-			ms = append([]string{sec.Metric}, ms...)
-			if !anchored[sec.Metric] {
-				h.ID, anchored[sec.Metric] = "m-"+sec.Metric, true
-			}
-		}
-		if !slices.Contains(ms, "all") {
-			used = append(used, ms...)
-		}
-		switch sec.Component {
-		case "tiles":
-			h.Body = s.tiles(sec, "district", "", slices.Contains(sec.Metrics, "all"))
-		case "flags":
-			h.Body = s.flags()
-		case "trend":
-			h.Body = s.trend(s.set.Spec(sec.Metric), sec.Grain, "district", "")
-		case "burndown":
-			h.Body = s.burndown(s.set.Spec(sec.Metric), "district", "")
-		case "ranked":
-			h.Body = s.ranked(s.set.Spec(sec.Metric), sec.Dim, sec.Grain, sec.Where)
-		case "table":
-			h.Body = s.table(sec)
-		case "list":
-			h.Body = s.list(sec.List)
-			if h.Heading == "" {
-				h.Heading = s.set.Lists[sec.List].Spec.Name
-			}
-			if h.Note == "" {
-				h.Note = s.set.Lists[sec.List].Spec.Description
-			}
-		case "freshness":
-			h.Body = s.freshnessTable()
-		case "targets":
-			h.Body = s.targetsTable()
-		case "ranking":
-			h.Body = s.rankingTable(sec.Dim)
-		case "boards":
-			h.Body = s.rankBoards(sec.Dim)
-		case "milestones":
-			h.Body = s.milestoneSummary()
-		case "tasks":
-			h.Body = s.tasksOverview()
-		}
+		h, ms := s.section(sec, anchored)
+		used = append(used, ms...)
 		secs = append(secs, h)
 	}
 	if p.Topic != "" {
@@ -320,6 +296,58 @@ func (s *site) page(p PageSpec) ([]byte, error) {
 		}
 	}
 	return s.frame(p.File, p.Title, p.Intro, used, secs)
+}
+
+// section renders one declared section with its generic component, and says which metrics it
+// shows (for the page's staleness warnings). anchored keeps one anchor per metric on a page.
+func (s *site) section(sec SectionSpec, anchored map[string]bool) (sectionHTML, []string) {
+	h := sectionHTML{Heading: sec.Heading, Note: sec.Note}
+	var used []string
+	ms := sec.Metrics
+	if sec.Metric != "" {
+		ms = append([]string{sec.Metric}, ms...)
+		if !anchored[sec.Metric] {
+			h.ID, anchored[sec.Metric] = "m-"+sec.Metric, true
+		}
+	}
+	if !slices.Contains(ms, "all") {
+		used = append(used, ms...)
+	}
+	switch sec.Component {
+	case "tiles":
+		h.Body = s.tiles(sec, "district", "", slices.Contains(sec.Metrics, "all"))
+	case "flags":
+		h.Body = s.flags()
+	case "trend":
+		h.Body = s.trend(s.set.Spec(sec.Metric), sec.Grain, "district", "")
+	case "burndown":
+		h.Body = s.burndown(s.set.Spec(sec.Metric), "district", "")
+	case "ranked":
+		h.Body = s.ranked(s.set.Spec(sec.Metric), sec.Dim, sec.Grain, sec.Where)
+	case "table":
+		h.Body = s.table(sec)
+	case "list":
+		h.Body = s.list(sec.List)
+		if h.Heading == "" {
+			h.Heading = s.set.Lists[sec.List].Spec.Name
+		}
+		if h.Note == "" {
+			h.Note = s.set.Lists[sec.List].Spec.Description
+		}
+	case "freshness":
+		h.Body = s.freshnessTable()
+	case "targets":
+		h.Body = s.targetsTable()
+	case "ranking":
+		h.Body = s.rankingTable(sec.Dim)
+	case "boards":
+		h.Body = s.rankBoards(sec.Dim)
+	case "milestones":
+		h.Body = s.milestoneSummary()
+	case "tasks":
+		h.Body = s.tasksOverview()
+	}
+	return h, used
 }
 
 // metricSection shows one metric for one unit: its targets judged, its chart by the spec's
@@ -404,11 +432,19 @@ func (s *site) unitPage(dim string, u queries.Unit) ([]byte, error) {
 // verdict; a target no metric measures says why. Each row opens the target's page and keeps the
 // target id as an anchor for older links.
 func (s *site) targetsTable() template.HTML {
+	return s.targetsWhere(func(queries.Target) bool { return true })
+}
+
+// targetsWhere is targetsTable for the targets keep selects (the bulletin's: those due in its year).
+func (s *site) targetsWhere(keep func(queries.Target) bool) template.HTML {
 	type row struct {
 		ID, File, Quote, Goal, Deadline, Metric, Href, Value, Period, Status, Class string
 	}
 	var rs []row
 	for _, t := range queries.SortTargets(s.set.Targets) {
+		if !keep(t) {
+			continue
+		}
 		specs := s.cat.ForTarget(t.ID)
 		if s.set.TracksMilestone(t) {
 			a := s.set.Assess(t, queries.MilestoneMetric, "district", "")

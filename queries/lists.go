@@ -70,7 +70,7 @@ func Lists() ([]ListSpec, error) {
 }
 
 // writeLists computes every list as of the day and stores its rows under the refresh id.
-func writeLists(ctx context.Context, db *warehouse.DB, id uint64, asOf time.Time) error {
+func (st store) writeLists(ctx context.Context, db *warehouse.DB, id uint64, asOf time.Time) error {
 	lists, err := Lists()
 	if err != nil {
 		return err
@@ -83,7 +83,7 @@ func writeLists(ctx context.Context, db *warehouse.DB, id uint64, asOf time.Time
 		if len(rows) == 0 {
 			continue
 		}
-		b, err := db.PrepareBatch(ctx, "INSERT INTO ads_list_row (refresh_id, as_of, list_id, row_num, cells)")
+		b, err := db.PrepareBatch(ctx, "INSERT INTO "+st.lists+" ("+st.id+", as_of, list_id, row_num, cells)")
 		if err != nil {
 			return err
 		}
@@ -155,8 +155,8 @@ func cellText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// loadLists reads a refresh's lists at its as-of day.
-func loadLists(ctx context.Context, db *warehouse.DB, id uint64, asOf time.Time) (map[string]List, error) {
+// loadLists reads a refresh's (or a snapshot's) lists at its as-of day.
+func (st store) loadLists(ctx context.Context, db *warehouse.DB, id uint64, asOf time.Time) (map[string]List, error) {
 	specs, err := Lists()
 	if err != nil {
 		return nil, err
@@ -165,7 +165,7 @@ func loadLists(ctx context.Context, db *warehouse.DB, id uint64, asOf time.Time)
 	for _, l := range specs {
 		out[l.ID] = List{Spec: l}
 	}
-	rows, err := db.Query(ctx, "SELECT list_id, cells FROM ads_list_row WHERE refresh_id = ? AND as_of = toDate(?) ORDER BY list_id, row_num", id, asOf.Format(time.DateOnly))
+	rows, err := db.Query(ctx, "SELECT list_id, cells FROM "+st.lists+" WHERE "+st.id+" = ? AND as_of = toDate(?) ORDER BY list_id, row_num", id, asOf.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}

@@ -111,18 +111,8 @@ func (res *RefreshResult) write(ctx context.Context, db *warehouse.DB, cat *Cata
 	if err := b.Send(); err != nil {
 		return fmt.Errorf("record metric definitions: %w", err)
 	}
-	for _, asOf := range []time.Time{res.AsOf, res.Compare} {
-		if err := writeLists(ctx, db, res.ID, asOf); err != nil {
-			return err
-		}
-		for _, s := range cat.Specs {
-			insert := fmt.Sprintf("INSERT INTO ads_metric_value (refresh_id, as_of, metric_id, %s)\nSELECT %d, %s, '%s', %s FROM (\n%s\n)",
-				resultColumns, res.ID, dateLit(asOf), s.ID, resultColumns, s.SQL(asOf))
-			if err := db.Exec(ctx, insert); err != nil {
-				return fmt.Errorf("指标 %s 计算失败 (metric %s, queries/metrics/%s, as of %s): %w",
-					s.Name, s.ID, s.File, asOf.Format(time.DateOnly), err)
-			}
-		}
+	if err := liveStore.compute(ctx, db, cat, res.ID, res.AsOf, res.Compare); err != nil {
+		return err
 	}
 	rows, err := db.Query(ctx, "SELECT metric_id, count() FROM ads_metric_value WHERE refresh_id = ? GROUP BY metric_id", res.ID)
 	if err != nil {
@@ -138,6 +128,31 @@ func (res *RefreshResult) write(ctx context.Context, db *warehouse.DB, cat *Cata
 		res.Rows[id] = n
 	}
 	return rows.Err()
+}
+
+// store names the tables a computation writes into: the live refresh's, which the dashboards
+// read, or a monthly snapshot's, which only the bulletin reads (queries/snapshot.go). Both have
+// the same columns but their id's name.
+type store struct{ values, lists, id string }
+
+var liveStore = store{values: "ads_metric_value", lists: "ads_list_row", id: "refresh_id"}
+
+// compute writes every metric and list as of each day under the id.
+func (st store) compute(ctx context.Context, db *warehouse.DB, cat *Catalogue, id uint64, days ...time.Time) error {
+	for _, asOf := range days {
+		if err := st.writeLists(ctx, db, id, asOf); err != nil {
+			return err
+		}
+		for _, s := range cat.Specs {
+			insert := fmt.Sprintf("INSERT INTO %s (%s, as_of, metric_id, %s)\nSELECT %d, %s, '%s', %s FROM (\n%s\n)",
+				st.values, st.id, resultColumns, id, dateLit(asOf), s.ID, resultColumns, s.SQL(asOf))
+			if err := db.Exec(ctx, insert); err != nil {
+				return fmt.Errorf("指标 %s 计算失败 (metric %s, queries/metrics/%s, as of %s): %w",
+					s.Name, s.ID, s.File, asOf.Format(time.DateOnly), err)
+			}
+		}
+	}
+	return nil
 }
 
 // prune drops the partitions of refreshes readers no longer use: all but the newest

@@ -232,8 +232,32 @@ func LoadSet(ctx context.Context, db *warehouse.DB) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("尚无完整的指标计算结果，请先运行 safetydw metrics refresh (no complete metric refresh): %w", err)
 	}
+	vals, err := liveStore.loadValues(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := LoadTargets(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	units := ReferenceUnits()
+	if ents, err := enterpriseUnitsOf(ctx, db, liveStore, id); err != nil {
+		return nil, err
+	} else if len(ents) > 0 {
+		units["enterprise"] = ents
+	}
+	s := NewSet(cat, targets, units, vals)
+	s.RefreshID, s.AsOf, s.CompareAsOf, s.RefreshedAt, s.DefinitionsHash = id, Day(asOf), Day(compare), refreshed, hash
+	if s.Lists, err = liveStore.loadLists(ctx, db, id, s.AsOf); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// loadValues reads every value stored under a refresh (or snapshot) id.
+func (st store) loadValues(ctx context.Context, db *warehouse.DB, id uint64) ([]Value, error) {
 	rows, err := db.Query(ctx, `SELECT metric_id, as_of, period_type, period_start, period_end, partial, dim_type, dim_code,
-		numerator, denominator, value FROM ads_metric_value WHERE refresh_id = ?`, id)
+		numerator, denominator, value FROM `+st.values+` WHERE `+st.id+` = ?`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -248,31 +272,13 @@ func LoadSet(ctx context.Context, db *warehouse.DB) (*Set, error) {
 		v.AsOf, v.Start, v.End, v.Partial = Day(v.AsOf), Day(v.Start), Day(v.End), partial == 1
 		vals = append(vals, v)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	targets, err := LoadTargets(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	units := ReferenceUnits()
-	if ents, err := enterpriseUnits(ctx, db, id); err != nil {
-		return nil, err
-	} else if len(ents) > 0 {
-		units["enterprise"] = ents
-	}
-	s := NewSet(cat, targets, units, vals)
-	s.RefreshID, s.AsOf, s.CompareAsOf, s.RefreshedAt, s.DefinitionsHash = id, Day(asOf), Day(compare), refreshed, hash
-	if s.Lists, err = loadLists(ctx, db, id, s.AsOf); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return vals, rows.Err()
 }
 
-// enterpriseUnits names the enterprises a refresh has values for.
-func enterpriseUnits(ctx context.Context, db *warehouse.DB, id uint64) ([]Unit, error) {
+// enterpriseUnitsOf names the enterprises a refresh (or snapshot) has values for.
+func enterpriseUnitsOf(ctx context.Context, db *warehouse.DB, st store, id uint64) ([]Unit, error) {
 	rows, err := db.Query(ctx, `SELECT enterprise_id, any(name) FROM dim_enterprise FINAL
-		WHERE enterprise_id IN (SELECT dim_code FROM ads_metric_value WHERE refresh_id = ? AND dim_type = 'enterprise')
+		WHERE enterprise_id IN (SELECT dim_code FROM `+st.values+` WHERE `+st.id+` = ? AND dim_type = 'enterprise')
 		GROUP BY enterprise_id ORDER BY enterprise_id`, id)
 	if err != nil {
 		return nil, err

@@ -68,7 +68,7 @@ func main() {
 	root.PersistentFlags().StringVar(&flags.out, "out", "out", "dashboard site folder (看板输出目录)")
 	root.PersistentFlags().StringVar(&flags.asOf, "as-of", "", "day metrics are computed as of, YYYY-MM-DD in China time; default today (指标计算截至日期)")
 	root.PersistentFlags().StringVar(&flags.echarts, "echarts", "var/echarts/package/dist/echarts.min.js", "echarts.min.js fetched by `make assets`")
-	root.AddCommand(migrateCmd(), etlCmd(), metricsCmd(), dashboardsCmd(), demoCmd(), sampleCmd(), sqlCmd(), schedulerCmd(), jobsCmd())
+	root.AddCommand(migrateCmd(), etlCmd(), metricsCmd(), dashboardsCmd(), demoCmd(), sampleCmd(), sqlCmd(), schedulerCmd(), jobsCmd(), bulletinCmd())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := root.ExecuteContext(ctx)

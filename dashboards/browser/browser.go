@@ -7,6 +7,7 @@
 package browser
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,6 +24,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
 
 // DefaultPath is Debian's real binary. /usr/bin/chromium is a shell wrapper that sources
@@ -290,18 +294,72 @@ func (b *Browser) Screenshot(ctx context.Context, url, pngPath string, width int
 	return os.WriteFile(pngPath, png, 0o644)
 }
 
-// PrintPDF prints url on A4 with backgrounds, as the bulletins are printed.
+// pageFooter numbers the printed pages; Chromium fills the pageNumber and totalPages spans.
+const pageFooter = `<div style="width:100%;font-size:9px;text-align:center;color:#646a73;font-family:'WenQuanYi Zen Hei','Noto Sans CJK SC',sans-serif">` +
+	`第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>`
+
+// PrintPDF prints url on A4 with backgrounds, as the bulletins are printed: page numbers in the
+// footer, and the headings as the PDF's outline (its bookmarks), so a reader jumps to a chapter.
 func (b *Browser) PrintPDF(ctx context.Context, url, pdfPath string) error {
 	tab, done := b.tab(ctx)
 	defer done()
 	if err := chromedp.Do(tab, open(url)); err != nil {
 		return err
 	}
-	pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground()))
+	print := chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground(),
+		chromedp.PDFMargins(0.5, 0.45, 0.6, 0.45), chromedp.PDFHeaderTemplate("<span></span>"), chromedp.PDFFooterTemplate(pageFooter),
+		chromedp.PDFOutlineAndTagged())
+	pdf, err := chromedp.Run(tab, print)
 	if err != nil {
 		return fmt.Errorf("print %s: %w", url, err)
 	}
+	// A page with a table of contents (window.sdwTOC) gets the pages its headings were printed
+	// on, read from the PDF's outline, and is printed again: the numbers fill lines the TOC
+	// already has, so nothing moves between the two prints.
+	has, err := chromedp.Run(tab, chromedp.Evaluate[bool](`typeof window.sdwTOC === "function"`))
+	if err != nil {
+		return fmt.Errorf("%s: %w", url, err)
+	}
+	if has {
+		pages, err := headingPages(pdf)
+		if err != nil {
+			return fmt.Errorf("%s: read the printed outline: %w", url, err)
+		}
+		arg, err := json.Marshal(pages)
+		if err != nil {
+			return err
+		}
+		if _, err := chromedp.Run(tab, chromedp.Evaluate[int]("window.sdwTOC("+string(arg)+")")); err != nil {
+			return fmt.Errorf("%s: number the contents: %w", url, err)
+		}
+		if pdf, err = chromedp.Run(tab, print); err != nil {
+			return fmt.Errorf("print %s: %w", url, err)
+		}
+	}
 	return os.WriteFile(pdfPath, pdf, 0o644)
+}
+
+// headingPages maps each heading of a printed PDF's outline to the page it starts on (the first
+// when a title repeats).
+func headingPages(pdf []byte) (map[string]int, error) {
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	bms, err := api.Bookmarks(bytes.NewReader(pdf), conf)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	var walk func([]pdfcpu.Bookmark)
+	walk = func(bs []pdfcpu.Bookmark) {
+		for _, b := range bs {
+			if _, ok := out[b.Title]; !ok {
+				out[b.Title] = b.PageFrom
+			}
+			walk(b.Kids)
+		}
+	}
+	walk(bms)
+	return out, nil
 }
 
 // tab opens a new tab that closes when done is called, ctx ends, or pageTimeout passes.

@@ -1,0 +1,88 @@
+package cron
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+	"time"
+
+	"safetydw/dashboards"
+	"safetydw/dashboards/browser"
+	"safetydw/etl/dataset"
+	"safetydw/queries"
+)
+
+// BulletinOptions are `safetydw bulletin`'s flags.
+type BulletinOptions struct {
+	Month    time.Time // first day of the month; zero: the month before today (the scheduler's run)
+	PDF      bool
+	Refreeze bool
+	Reason   string
+}
+
+// Bulletin freezes (or reads the frozen) month and writes its bulletin into the site's archive,
+// out/bulletins/<YYYY-MM>/, with the PDF printed by headless Chromium when asked.
+func (p *Pipeline) Bulletin(ctx context.Context, o BulletinOptions) (dashboards.ArchivedBulletin, error) {
+	if o.Month.IsZero() {
+		o.Month = queries.PeriodStart("month", queries.Today()).AddDate(0, -1, 0)
+	}
+	sources, err := p.dashboardSources()
+	if err != nil {
+		return dashboards.ArchivedBulletin{}, err
+	}
+	b, err := dashboards.FreezeBulletin(ctx, p.DB, dashboards.BulletinRequest{Month: o.Month, Sources: sources, By: whoami(),
+		Refreeze: o.Refreeze, Reason: o.Reason})
+	if err != nil {
+		return dashboards.ArchivedBulletin{}, err
+	}
+	var print func(string, string) error
+	if o.PDF {
+		br, err := browser.Start(ctx)
+		if err != nil {
+			return dashboards.ArchivedBulletin{}, err
+		}
+		defer br.Close()
+		print = func(html, pdf string) error {
+			u, err := browser.FileURL(html)
+			if err != nil {
+				return err
+			}
+			return br.PrintPDF(ctx, u, pdf)
+		}
+	}
+	res, err := dashboards.WriteBulletin(p.OutDir, b, p.EChartsJS, print)
+	if err != nil {
+		return res, err
+	}
+	state := "读取已冻结的快照 (read the frozen snapshot)"
+	if b.Created {
+		state = "新冻结快照 (froze a new snapshot)"
+	}
+	p.logf("bulletin: %s 第%d期 %s %d sha256 %s → %s", o.Month.Format("2006-01"), dashboards.Issue(o.Month), state,
+		b.Snapshot.ID, b.Snapshot.ContentHash, res.Dir)
+	return res, nil
+}
+
+// dashboardSources names each declared source's table, for the freshness page and the bulletin.
+func (p *Pipeline) dashboardSources() ([]dashboards.Source, error) {
+	var sources []dashboards.Source
+	for _, src := range p.Sources {
+		ds, err := dataset.New(src.Dataset, dataset.Env{})
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", src.Name, err)
+		}
+		sources = append(sources, dashboards.Source{Name: src.Name, Table: ds.Table})
+	}
+	return sources, nil
+}
+
+// whoami is who a snapshot or refreeze is recorded as made by: the OS user at the host.
+func whoami() string {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}
