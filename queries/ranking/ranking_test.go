@@ -296,7 +296,7 @@ groups:
 		{"dimension", "metric: major_hazards_overdue", "metric: mine_intelligent_output_share", "metric mine_intelligent_output_share has no town dimension"},
 		{"grain", "grain: year", "grain: week", `indicator b: grain must be month or year, got "week"`},
 		{"pending must redistribute", "metric: hazards_closed_on_time_rate, grain: year, weight: 6, target: 90, missing: zero",
-			"seed_target: T101, grain: year, weight: 6, missing: zero", "no metric measures T101 by town yet: missing must be redistribute"},
+			"seed_target: T117, grain: year, weight: 6, missing: zero", "no metric measures T117 by town yet: missing must be redistribute"},
 		{"unknown seed target", "metric: hazards_closed_on_time_rate, grain: year, weight: 6, target: 90",
 			"seed_target: T999, grain: year, weight: 6", `unknown seed_target "T999"`},
 		{"unknown field", "cap: 2", "cap: 2, weigth: 3", "field weigth not found"},
