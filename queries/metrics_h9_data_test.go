@@ -1,0 +1,110 @@
+package queries_test
+
+import (
+	"testing"
+	"time"
+
+	"safetydw/warehouse/warehousetest"
+)
+
+// Reports for T20, T94 and T97, as of 2025-06-30 (received → accepted, verified with result,
+// links, feedback; "major" = claims a 重大 hazard). Hazards on the platform: YH1; YH9 deleted.
+// Cases: AJ1.
+//
+//	R1 鼓楼 D15 major 2025-01-05, verified 01-10 属实, hazard YH1, feedback 01-12
+//	R2 鼓楼 D15 major 2025-01-08, verified 01-20 部分属实, no link, feedback 01-25
+//	R3 龙桥 D07 major 2025-02-01, verified 02-10 属实, hazard YH404 (not on the platform), case AJ1, no feedback
+//	R4 龙桥 D07       2025-02-03, verified 02-05 不属实, feedback 02-06
+//	R5 鼓楼 D15 major 2025-06-20, verified 07-02 属实 (after the as-of day), hazard YH1, feedback 07-03
+//	R6 鼓楼 D15 major 2025-03-01, verified 03-05 属实, hazard YH9 (deleted), feedback 03-06
+//	R7 鼓楼 D15 major 2025-01-02, verified 01-15 属实, hazard YH1 — the report deleted: counts nowhere
+//	R8 鼓楼 D15       2025-04-01, 未核实 (no verification), feedback 04-03
+//	R9 鼓楼 D15 major 2024-12-28, verified 2025-01-03 属实, hazard YH1, feedback 2025-01-04
+func TestH9ReportMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	at := func(s string) *time.Time { x := day(s).Add(2 * time.Hour); return &x } // 10:00 in China
+	none := (*time.Time)(nil)
+	v := uint64(1)
+	insert(t, db, "fact_hazard", "hazard_id, src_id, level, found_date, status, _version, _deleted",
+		[]any{"hz:YH1", "YH1", "重大", day("2025-01-09"), "整改中", v, uint8(0)},
+		[]any{"hz:YH9", "YH9", "重大", day("2025-03-04"), "整改中", v, uint8(1)})
+	insert(t, db, "fact_enforcement_case", "case_id, src_id, filed_date, _version", []any{"ec:AJ1", "AJ1", day("2025-02-12"), v})
+	rep := func(id, town, dept string, major uint8, received string, verified *time.Time, result, hazard, cas string, feedback *time.Time, deleted uint8) []any {
+		return []any{id, id, *at(received), town, dept, major, at(received), verified, result, hazard, cas, feedback, v, deleted}
+	}
+	insert(t, db, "fact_report", "report_id, src_id, received_at, town_code, assigned_dept_code, claims_major_hazard, accepted_at, "+
+		"verified_at, verify_result, linked_hazard_src_id, linked_case_src_id, feedback_at, _version, _deleted",
+		rep("R1", gl, "D15", 1, "2025-01-05", at("2025-01-10"), "属实", "YH1", "", at("2025-01-12"), 0),
+		rep("R2", gl, "D15", 1, "2025-01-08", at("2025-01-20"), "部分属实", "", "", at("2025-01-25"), 0),
+		rep("R3", lq, "D07", 1, "2025-02-01", at("2025-02-10"), "属实", "YH404", "AJ1", none, 0),
+		rep("R4", lq, "D07", 0, "2025-02-03", at("2025-02-05"), "不属实", "", "", at("2025-02-06"), 0),
+		rep("R5", gl, "D15", 1, "2025-06-20", at("2025-07-02"), "属实", "YH1", "", at("2025-07-03"), 0),
+		rep("R6", gl, "D15", 1, "2025-03-01", at("2025-03-05"), "属实", "YH9", "", at("2025-03-06"), 0),
+		rep("R7", gl, "D15", 1, "2025-01-02", at("2025-01-15"), "属实", "YH1", "", at("2025-01-16"), 1),
+		rep("R8", gl, "D15", 0, "2025-04-01", none, "未核实", "", "", at("2025-04-03"), 0),
+		rep("R9", gl, "D15", 1, "2024-12-28", at("2025-01-03"), "属实", "YH1", "", at("2025-01-04"), 0))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// T20 by verification day, major and 属实/部分属实 only: 2025 R1 R2 R3 R6 R9 (R5 verified after
+		// the as-of day), linked to a platform record R1 R9 → 2/5; January R1 R2 R9 → 2/3; 龙桥 R3 0/1;
+		// D15 R1 R2 R6 R9 → 2/4.
+		{"major_hazard_reports_linked_share", "year", "district", "", "2025-01-01", 2, 5, 40},
+		{"major_hazard_reports_linked_share", "month", "district", "", "2025-01-01", 2, 3, 200.0 / 3},
+		{"major_hazard_reports_linked_share", "year", "town", lq, "2025-01-01", 0, 1, 0},
+		{"major_hazard_reports_linked_share", "year", "dept", "D15", "2025-01-01", 2, 4, 50},
+		// T97 by verification day, 属实/部分属实: 2025 R1 R2 R3 R6 R9, handled (a case or a hazard on the
+		// platform) R1 R3 (its case; its hazard number is dangling) R9 → 3/5; February R3 1/1.
+		{"verified_reports_handled_share", "year", "district", "", "2025-01-01", 3, 5, 60},
+		{"verified_reports_handled_share", "month", "district", "", "2025-02-01", 1, 1, 100},
+		{"verified_reports_handled_share", "month", "district", "", "2025-03-01", 0, 1, 0},
+		// T94 by receipt day, accepted + verified with a result + answered by the as-of day: 2025 R1 R2
+		// R3 R4 R5 R6 R8, closed R1 R2 R4 R6 → 4/7 (R3 unanswered, R5 verified after, R8 未核实);
+		// 2024 R9 1/1; June R5 0/1; 龙桥 2025 R3 R4 → 1/2.
+		{"reports_closed_loop_share", "year", "district", "", "2025-01-01", 4, 7, 400.0 / 7},
+		{"reports_closed_loop_share", "year", "district", "", "2024-01-01", 1, 1, 100},
+		{"reports_closed_loop_share", "month", "district", "", "2025-06-01", 0, 1, 0},
+		{"reports_closed_loop_share", "year", "town", lq, "2025-01-01", 1, 2, 50},
+	})
+}
+
+// Properties for T95 as of 2025-06-30 (registered → deregistered, last patrol), patrolled
+// "recently" when the period end is at most 30 days after the last patrol (parameter
+// property_patrol_max_days):
+//
+//	P1 鼓楼 2024-01-10, last patrol 2025-06-15
+//	P2 鼓楼 2024-03-01, last patrol 2025-05-20
+//	P3 龙桥 2024-02-01 → deregistered 2025-03-01, last patrol 2025-02-10
+//	P4 龙桥 2025-06-01, never patrolled
+//	P5 龙桥 2024-05-01, last patrol 2025-05-31
+//	P6 鼓楼 2024-01-01, last patrol 2025-06-29 — deleted: counts nowhere
+func TestH9PropertyPatrolMetric(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	d := func(s string) *time.Time { x := day(s); return &x }
+	v := uint64(1)
+	insert(t, db, "dim_property", "property_id, ptype, town_code, registered_date, deregistered_date, last_patrol_date, _version, _deleted",
+		[]any{"P1", "出租屋", gl, day("2024-01-10"), (*time.Time)(nil), d("2025-06-15"), v, uint8(0)},
+		[]any{"P2", "闲置院落", gl, day("2024-03-01"), (*time.Time)(nil), d("2025-05-20"), v, uint8(0)},
+		[]any{"P3", "废弃厂房", lq, day("2024-02-01"), d("2025-03-01"), d("2025-02-10"), v, uint8(0)},
+		[]any{"P4", "出租屋", lq, day("2025-06-01"), (*time.Time)(nil), (*time.Time)(nil), v, uint8(0)},
+		[]any{"P5", "出租屋", lq, day("2024-05-01"), (*time.Time)(nil), d("2025-05-31"), v, uint8(0)},
+		[]any{"P6", "出租屋", gl, day("2024-01-01"), (*time.Time)(nil), d("2025-06-29"), v, uint8(1)})
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// 2025-06-30: registered P1 P2 P4 P5 (P3 deregistered); days since patrol P1 15, P2 41, P4 never,
+		// P5 30 (the bound itself) → P1 P5 = 2/4; the year so far ends on the same day.
+		{"property_patrol_current_share", "month", "district", "", "2025-06-01", 2, 4, 50},
+		{"property_patrol_current_share", "year", "district", "", "2025-01-01", 2, 4, 50},
+		// 2025-05-31: P1 P2 P5 (P4 not yet); P1's last patrol is later (unknown then), P2 11 days, P5 0 → 2/3.
+		{"property_patrol_current_share", "month", "district", "", "2025-05-01", 2, 3, 200.0 / 3},
+		// 2025-02-28: P1 P2 P3 P5; only P3 (18 days) has a patrol on or before the day → 1/4.
+		{"property_patrol_current_share", "month", "district", "", "2025-02-01", 1, 4, 25},
+		// 2024-12-31: the same four, every last patrol later → 0/4.
+		{"property_patrol_current_share", "year", "district", "", "2024-01-01", 0, 4, 0},
+		// 龙桥 2025-06-30: P4 P5 → 1/2.
+		{"property_patrol_current_share", "month", "town", lq, "2025-06-01", 1, 2, 50},
+	})
+}
