@@ -108,3 +108,71 @@ func TestH9PropertyPatrolMetric(t *testing.T) {
 		{"property_patrol_current_share", "month", "town", lq, "2025-06-01", 1, 2, 50},
 	})
 }
+
+// 工伤预防能力提升 training for T66–T68 as of 2025-06-30; the quota is 7 persons per unit in
+// business at the period end (parameter injury_training_quota_per_unit). Units:
+//
+//	C1 鼓楼 HC.PROD since 2020; C2 龙桥 HC.USE since 2024-07-01 (危化品)
+//	F1 鼓楼 CONS.HB since 2020; F2 龙桥 IT.BM 2020 → closed 2025-03-01; F3 鼓楼 MINE since 2020 (五类)
+//	N1 鼓楼 IT.DUST: outside both scopes
+//
+// Persons trained (first passed training since 2024 counts once per unit):
+//
+//	C1 a 2024-03-10 (again 08-01), b 05-01, c 11-15; d failed 04-01; e 2023-12-20 (before the plan);
+//	   n 06-01 deleted; o 06-01 in another program
+//	C2 f 2024-08-20, g 10-31 · F1 h 2024-06-01, i 12-31, j 2025-02-01 · F2 k 2024-09-01
+//	F3 l 2025-07-15 (after the as-of day) · N1 m 2024-05-01
+func TestH9InjuryTrainingMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	d := func(s string) *time.Time { x := day(s); return &x }
+	none := (*time.Time)(nil)
+	v := uint64(1)
+	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, supervise_dept_code, opened_date, closed_date, _version",
+		[]any{"C1", "危一", gl, gl, "HC.PROD", "D15", d("2020-01-01"), none, v},
+		[]any{"C2", "危二", lq, lq, "HC.USE", "D15", d("2024-07-01"), none, v},
+		[]any{"F1", "建一", gl, gl, "CONS.HB", "D07", d("2020-01-01"), none, v},
+		[]any{"F2", "材一", lq, lq, "IT.BM", "D03", d("2020-01-01"), d("2025-03-01"), v},
+		[]any{"F3", "矿一", gl, gl, "MINE", "D01", d("2020-01-01"), none, v},
+		[]any{"N1", "粉一", gl, gl, "IT.DUST", "D15", d("2020-01-01"), none, v})
+	rec := func(id, ent, person, program, date, result string, deleted uint8) []any {
+		return []any{id, ent, person, program, "从业人员", day(date), result, v, deleted}
+	}
+	const inj = "工伤预防能力提升"
+	insert(t, db, "fact_training", "record_id, enterprise_id, person_key, program, person_role, training_date, exam_result, _version, _deleted",
+		rec("r1", "C1", "a", inj, "2024-03-10", "无考试", 0),
+		rec("r2", "C1", "a", inj, "2024-08-01", "通过", 0),
+		rec("r3", "C1", "b", inj, "2024-05-01", "通过", 0),
+		rec("r4", "C1", "c", inj, "2024-11-15", "通过", 0),
+		rec("r5", "C1", "d", inj, "2024-04-01", "未通过", 0),
+		rec("r6", "C1", "e", inj, "2023-12-20", "通过", 0),
+		rec("r7", "C1", "n", inj, "2024-06-01", "通过", 1),
+		rec("r8", "C1", "o", "明白人", "2024-06-01", "通过", 0),
+		rec("r9", "C2", "f", inj, "2024-08-20", "通过", 0),
+		rec("r10", "C2", "g", inj, "2024-10-31", "通过", 0),
+		rec("r11", "F1", "h", inj, "2024-06-01", "通过", 0),
+		rec("r12", "F1", "i", inj, "2024-12-31", "通过", 0),
+		rec("r13", "F1", "j", inj, "2025-02-01", "通过", 0),
+		rec("r14", "F2", "k", inj, "2024-09-01", "通过", 0),
+		rec("r15", "F3", "l", inj, "2025-07-15", "通过", 0),
+		rec("r16", "N1", "m", inj, "2024-05-01", "通过", 0))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// T66 危化品: 2024-10-31 C1 a b + C2 f g (g on the day) = 4 of 2 units × 7 = 14; 2024-06-30 only C1
+		// (C2 opens in July): a b = 2 of 7; 2024 end a b c f g = 5 of 14; 龙桥 2024-10 f g = 2 of 7.
+		{"injury_training_hazchem_share", "month", "district", "", "2024-10-01", 4, 14, 400.0 / 14},
+		{"injury_training_hazchem_share", "month", "district", "", "2024-06-01", 2, 7, 200.0 / 7},
+		{"injury_training_hazchem_share", "year", "district", "", "2024-01-01", 5, 14, 500.0 / 14},
+		{"injury_training_hazchem_share", "month", "town", lq, "2024-10-01", 2, 7, 200.0 / 7},
+		// T67 五类: 2024 end F1 h i + F2 k = 3 of 3 units × 7 = 21; 2025-06-30 F2 closed: F1 h i j = 3 of
+		// F1 F3 × 7 = 14 (F3's l is after the as-of day); industry CONS.HB 2024 h i = 2 of 7.
+		{"injury_training_five_share", "year", "district", "", "2024-01-01", 3, 21, 300.0 / 21},
+		{"injury_training_five_share", "month", "district", "", "2025-06-01", 3, 14, 300.0 / 14},
+		{"injury_training_five_share", "year", "industry", "CONS.HB", "2024-01-01", 2, 7, 200.0 / 7},
+		// T68 both scopes, N1 outside: 2024 end 5 + 3 = 8 of 5 units × 7 = 35; 2025-06-30 C1 a b c,
+		// C2 f g, F1 h i j = 8 of C1 C2 F1 F3 × 7 = 28.
+		{"injury_training_quota_share", "year", "district", "", "2024-01-01", 8, 35, 800.0 / 35},
+		{"injury_training_quota_share", "month", "district", "", "2025-06-01", 8, 28, 800.0 / 28},
+	})
+}
