@@ -176,3 +176,64 @@ func TestH9InjuryTrainingMetrics(t *testing.T) {
 		{"injury_training_quota_share", "month", "district", "", "2025-06-01", 8, 28, 800.0 / 28},
 	})
 }
+
+// Hazards and cases for T15 as of 2025-06-30. A unit "missed" a hazard when someone else found
+// it and the unit's own 自查 reported nothing in the 365 days up to that day.
+//
+//	E1 鼓楼 IT.DUST 自查 2024-03-01; 执法 2025-01-10 (自查 in the window); 执法 2025-04-01 (window from
+//	   2024-04-02: missed)
+//	E2 龙桥 CONS    举报 2025-02-01 and 督导 2025-02-20, never 自查: missed, once
+//	E3 鼓楼 IT.DUST 执法 2025-03-05, 自查 only later (03-10): missed
+//	E4 鼓楼 执法 2025-05-01 撤销 (withdrawn): nowhere · E5 鼓楼 自查 and 执法 both 2025-05-01: not missed
+//	no unit: 执法 2025-01-15, nowhere · E6 鼓楼 执法 2024-06-01, never 自查: missed in 2024
+//
+// Cases: K1 隐患未整改 2025-02-01 D15 鼓楼; K2 未培训+隐患未整改 2025-03-01 D07 龙桥; K3 隐患未整改
+// 2025-03-05 撤案; K4 未培训 2025-04-01; K5 隐患未整改 2024-11-01 deleted.
+func TestH9MissedHazardMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	v := uint64(1)
+	hz := func(id, ent, town, industry, channel, found, status string) []any {
+		return []any{id, id, ent, town, town, industry, channel, "一般", day(found), status, v}
+	}
+	insert(t, db, "fact_hazard", "hazard_id, dedup_group_id, enterprise_id, town_code, territorial_unit, industry_code, channel, level, found_date, status, _version",
+		hz("h1", "E1", gl, "IT.DUST", "企业自查", "2024-03-01", "已销号"),
+		hz("h2", "E1", gl, "IT.DUST", "执法检查", "2025-01-10", "整改中"),
+		hz("h3", "E1", gl, "IT.DUST", "执法检查", "2025-04-01", "整改中"),
+		hz("h4", "E2", lq, "CONS", "群众举报", "2025-02-01", "整改中"),
+		hz("h5", "E2", lq, "CONS", "督导检查", "2025-02-20", "整改中"),
+		hz("h6", "E3", gl, "IT.DUST", "执法检查", "2025-03-05", "整改中"),
+		hz("h7", "E3", gl, "IT.DUST", "企业自查", "2025-03-10", "整改中"),
+		hz("h8", "E4", gl, "IT.DUST", "执法检查", "2025-05-01", "撤销"),
+		hz("h9", "E5", gl, "IT.DUST", "企业自查", "2025-05-01", "整改中"),
+		hz("h10", "E5", gl, "IT.DUST", "执法检查", "2025-05-01", "整改中"),
+		hz("h11", "", gl, "IT.DUST", "执法检查", "2025-01-15", "整改中"),
+		hz("h12", "E6", gl, "IT.DUST", "执法检查", "2024-06-01", "整改中"))
+	kase := func(id, dept, town, kind, filed string, deleted uint8, types ...string) []any {
+		return []any{id, dept, town, "IT.DUST", kind, day(filed), types, v, deleted}
+	}
+	insert(t, db, "fact_enforcement_case", "case_id, dept_code, town_code, industry_code, decision_kind, filed_date, violation_types, _version, _deleted",
+		kase("K1", "D15", gl, "行政处罚", "2025-02-01", 0, "隐患未整改"),
+		kase("K2", "D07", lq, "行政处罚", "2025-03-01", 0, "未培训", "隐患未整改"),
+		kase("K3", "D15", gl, "撤案", "2025-03-05", 0, "隐患未整改"),
+		kase("K4", "D15", gl, "行政处罚", "2025-04-01", 0, "未培训"),
+		kase("K5", "D15", gl, "行政处罚", "2024-11-01", 1, "隐患未整改"))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// Units that missed: 2025 E1 (April) E2 E3 = 3; February E2 once; January none (E1 had its
+		// 自查); April E1; 2024 E6; 龙桥 2025 E2; IT.DUST 2025 E1 E3.
+		{"units_hazards_missed_by_self_check", "year", "district", "", "2025-01-01", 3, 0, 3},
+		{"units_hazards_missed_by_self_check", "month", "district", "", "2025-02-01", 1, 0, 1},
+		{"units_hazards_missed_by_self_check", "month", "district", "", "2025-01-01", 0, 0, 0},
+		{"units_hazards_missed_by_self_check", "month", "district", "", "2025-04-01", 1, 0, 1},
+		{"units_hazards_missed_by_self_check", "year", "district", "", "2024-01-01", 1, 0, 1},
+		{"units_hazards_missed_by_self_check", "year", "town", lq, "2025-01-01", 1, 0, 1},
+		{"units_hazards_missed_by_self_check", "year", "industry", "IT.DUST", "2025-01-01", 2, 0, 2},
+		// 隐患未整改 cases: 2025 K1 K2 (K3 撤案, K4 another violation); March K2; D07 2025 K2; 2024 none (K5 deleted).
+		{"unrectified_hazard_cases", "year", "district", "", "2025-01-01", 2, 0, 2},
+		{"unrectified_hazard_cases", "month", "district", "", "2025-03-01", 1, 0, 1},
+		{"unrectified_hazard_cases", "year", "dept", "D07", "2025-01-01", 1, 0, 1},
+		{"unrectified_hazard_cases", "year", "district", "", "2024-01-01", 0, 0, 0},
+	})
+}
