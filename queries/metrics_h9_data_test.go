@@ -237,3 +237,63 @@ func TestH9MissedHazardMetrics(t *testing.T) {
 		{"unrectified_hazard_cases", "year", "district", "", "2024-01-01", 0, 0, 0},
 	})
 }
+
+// The 有限空间 ledger (T106) and special operations certificates (T63), as of 2025-06-30.
+//
+// 有限空间作业 units: S1 鼓楼 since 2020, points Y1 2024-03-01 and Y2 2024-05-01; S2 龙桥 since 2020,
+// point Y3 2024-09-15 (Y7 2024-02-01 deleted); S3 鼓楼 opened 2024-08-01, point Y4 2025-02-01; S4 鼓楼
+// 2020 → closed 2025-01-01, point Y5 2024-04-01. S5 鼓楼 IT.DUST with point Y6: outside the scope.
+//
+// Certificates (pass, number, expiry): p1 鼓楼 2024-02-01 → 2030-02-01; p2 鼓楼 2019-05-01 →
+// 2025-05-01, renewed 2025-06-10 → 2031-06-10; p3 龙桥 2024-07-01 failed; p5 龙桥 2025-07-10 (after
+// the as-of day); p6 鼓楼 2024-01-01 deleted; p1 also 明白人 (another program).
+func TestH9LedgerCoverageAndCertificateMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	d := func(s string) *time.Time { x := day(s); return &x }
+	none := (*time.Time)(nil)
+	v := uint64(1)
+	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, supervise_dept_code, opened_date, closed_date, _version",
+		[]any{"S1", "限一", gl, gl, "IT.CS", "D15", d("2020-01-01"), none, v},
+		[]any{"S2", "限二", lq, lq, "IT.CS", "D15", d("2020-01-01"), none, v},
+		[]any{"S3", "限三", gl, gl, "IT.CS", "D15", d("2024-08-01"), none, v},
+		[]any{"S4", "限四", gl, gl, "IT.CS", "D15", d("2020-01-01"), d("2025-01-01"), v},
+		[]any{"S5", "粉五", gl, gl, "IT.DUST", "D15", d("2020-01-01"), none, v})
+	point := func(id, ent, town, found string, deleted uint8) []any {
+		return []any{"有限空间作业点", id, ent, town, "D15", day(found), "在册", v, deleted}
+	}
+	insert(t, db, "fact_ledger_item", "ledger_type, item_id, enterprise_id, town_code, dept_code, identified_date, status, _version, _deleted",
+		point("Y1", "S1", gl, "2024-03-01", 0), point("Y2", "S1", gl, "2024-05-01", 0), point("Y3", "S2", lq, "2024-09-15", 0),
+		point("Y4", "S3", gl, "2025-02-01", 0), point("Y5", "S4", gl, "2024-04-01", 0), point("Y6", "S5", gl, "2024-03-01", 0),
+		point("Y7", "S2", lq, "2024-02-01", 1))
+	cert := func(id, person, town, program, date, result, no string, expiry *time.Time, deleted uint8) []any {
+		return []any{id, person, town, "IT.DUST", program, "特种作业人员", day(date), result, no, expiry, v, deleted}
+	}
+	insert(t, db, "fact_training", "record_id, person_key, town_code, industry_code, program, person_role, training_date, exam_result, cert_no, cert_expiry, _version, _deleted",
+		cert("c1", "p1", gl, "特种作业取证", "2024-02-01", "通过", "T1", d("2030-02-01"), 0),
+		cert("c2", "p2", gl, "特种作业取证", "2019-05-01", "通过", "T2", d("2025-05-01"), 0),
+		cert("c3", "p2", gl, "特种作业复审", "2025-06-10", "通过", "T2", d("2031-06-10"), 0),
+		cert("c4", "p3", lq, "特种作业取证", "2024-07-01", "未通过", "", none, 0),
+		cert("c5", "p5", lq, "特种作业取证", "2025-07-10", "通过", "T5", d("2031-07-10"), 0),
+		cert("c6", "p6", gl, "特种作业取证", "2024-01-01", "通过", "T6", d("2030-01-01"), 1),
+		cert("c7", "p1", gl, "明白人", "2024-03-01", "通过", "", none, 0))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// T106 units in business with a point by the period end: 2024-03-31 S1 of S1 S2 S4 (S3 not open);
+		// 2024-06-30 S1 S4 of three (S2's only point then is deleted); 2024 end S1 S2 S4 of four;
+		// 2025-06-30 S1 S2 S3 of three (S4 closed); 龙桥 2024-06 S2 0/1.
+		{"confined_space_ledger_coverage", "month", "district", "", "2024-03-01", 1, 3, 100.0 / 3},
+		{"confined_space_ledger_coverage", "month", "district", "", "2024-06-01", 2, 3, 200.0 / 3},
+		{"confined_space_ledger_coverage", "year", "district", "", "2024-01-01", 3, 4, 75},
+		{"confined_space_ledger_coverage", "month", "district", "", "2025-06-01", 3, 3, 100},
+		{"confined_space_ledger_coverage", "month", "town", lq, "2024-06-01", 0, 1, 0},
+		// T63 persons with a valid certificate: 2023 end p2; 2024 end p1 p2; 2025-05-31 p1 (p2's expired on
+		// 05-01, renewed only 06-10); 2025-06-30 p1 p2 (p2 once); 龙桥 2025-06 none.
+		{"special_ops_certified_persons", "year", "district", "", "2023-01-01", 1, 0, 1},
+		{"special_ops_certified_persons", "year", "district", "", "2024-01-01", 2, 0, 2},
+		{"special_ops_certified_persons", "month", "district", "", "2025-05-01", 1, 0, 1},
+		{"special_ops_certified_persons", "month", "district", "", "2025-06-01", 2, 0, 2},
+		{"special_ops_certified_persons", "month", "town", lq, "2025-06-01", 0, 0, 0},
+	})
+}
