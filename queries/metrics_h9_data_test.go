@@ -297,3 +297,50 @@ func TestH9LedgerCoverageAndCertificateMetrics(t *testing.T) {
 		{"special_ops_certified_persons", "month", "town", lq, "2025-06-01", 0, 0, 0},
 	})
 }
+
+// Coal mines for T45 and T74 as of 2025-06-30 (the four mines of coal_mines.csv).
+//
+// Monthly reports (faces intelligent / total; transformed once a month has all faces intelligent):
+// M01 2024-06 2/3, 2024-11 3/3, 2025-01 2/3; M02 2025-03 2/2; M03 2024-12 0/0 (no face), 2025-05
+// 1/2; M04 2025-07 2/2 (after the as-of day) and 2023-05 2/2 deleted.
+//
+// Registry (standardisation grade): 兖矿能源集团股份有限公司兴隆庄煤矿 一级; 古城煤矿 二级; 新驿煤矿 三级;
+// 大统煤矿 二级, closed 2025-03-01; 兴隆庄煤矿物业公司 二级 is not a mine (industry OTHER).
+func TestH9MineMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	d := func(s string) *time.Time { x := day(s); return &x }
+	none := (*time.Time)(nil)
+	v := uint64(1)
+	report := func(mine, month string, total, intel uint16, deleted uint8) []any {
+		return []any{mine, day(month), total, intel, v, deleted}
+	}
+	insert(t, db, "fact_mine_monthly", "mine_id, month, faces_total, faces_intelligent, _version, _deleted",
+		report("M01", "2024-06-01", 3, 2, 0), report("M01", "2024-11-01", 3, 3, 0), report("M01", "2025-01-01", 3, 2, 0),
+		report("M02", "2025-03-01", 2, 2, 0), report("M03", "2024-12-01", 0, 0, 0), report("M03", "2025-05-01", 2, 1, 0),
+		report("M04", "2025-07-01", 2, 2, 0), report("M04", "2023-05-01", 2, 2, 1))
+	ent := func(id, name, industry, grade string, closed *time.Time) []any {
+		return []any{id, name, "370812007", "370812007", industry, grade, d("2000-01-01"), closed, v}
+	}
+	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, std_grade, opened_date, closed_date, _version",
+		ent("K1", "兖矿能源集团股份有限公司兴隆庄煤矿", "MINE", "一级", none),
+		ent("K2", "古城煤矿", "MINE", "二级", none),
+		ent("K3", "新驿煤矿", "MINE", "三级", none),
+		ent("K4", "大统煤矿", "MINE", "二级", d("2025-03-01")),
+		ent("K5", "兴隆庄煤矿物业公司", "OTHER", "二级", none))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// T45 transformed by the period end: 2024-10 none; 2024 end M01 (November); 2025-03 M01 M02;
+		// 2025 so far the same two (M03 half, M04's only full month after the as-of day); M02 in 2024 0.
+		{"mines_intelligent_retrofit_done", "month", "district", "", "2024-10-01", 0, 0, 0},
+		{"mines_intelligent_retrofit_done", "year", "district", "", "2024-01-01", 1, 0, 1},
+		{"mines_intelligent_retrofit_done", "month", "district", "", "2025-03-01", 2, 0, 2},
+		{"mines_intelligent_retrofit_done", "year", "district", "", "2025-01-01", 2, 0, 2},
+		{"mines_intelligent_retrofit_done", "year", "mine", "M02", "2024-01-01", 0, 0, 0},
+		// T74 grade 一级/二级 and not closed: 2024 end 兴隆庄 古城 大统 = 3 (新驿 三级, the 物业公司 is no
+		// mine); 2025-06 兴隆庄 古城 (大统 closed); M03 in 2024 0.
+		{"mines_standardisation_grade2", "year", "district", "", "2024-01-01", 3, 0, 3},
+		{"mines_standardisation_grade2", "month", "district", "", "2025-06-01", 2, 0, 2},
+		{"mines_standardisation_grade2", "year", "mine", "M03", "2024-01-01", 0, 0, 0},
+	})
+}
