@@ -344,3 +344,135 @@ func TestH9MineMetrics(t *testing.T) {
 		{"mines_standardisation_grade2", "year", "mine", "M03", "2024-01-01", 0, 0, 0},
 	})
 }
+
+// Inspections for T77, T82, T88 and T91 as of 2025-06-30 (enforcement unless marked 督导/not
+// enforcement). Registered units (standardisation grade): G1 鼓楼 二级, G2 鼓楼 一级, O1 鼓楼 三级,
+// O2 龙桥 none, O3 龙桥 无 closed 2024-06-01, G3 龙桥 二级 opened 2025-03-01; X9 is not registered.
+//
+//	i1 G1 2024-03-01 · i2 O1 2024-03-01 全员责任制 · i3 O1 2024-04-01 · i4 O1 2024-05-01
+//	i5 O2 2024-08-01 外包施工, 专家指导 · i6 O3 2024-02-01 有限空间 (D07) · i7 O3 2024-04-01 (D07)
+//	i8 G2 2024-05-01 督导, 帮扶 · i9 X9 鼓楼 2024-03-01 委托执法 · i10 G1 2025-02-01 有限空间
+//	i11 G1 2025-04-01 · i12 G3 2025-05-01 · i13 O1 2025-01-10 许可条件回头看 · i14 O1 2023-11-01 高处坠落
+//	i15 X9 龙桥 2025-04-15 派驻执法 · i16 X9 新兖 2025-01-10 by the town (镇街) · i17 X9 in a town not
+//	eligible 2024-05-01 委托执法 · i18 X9 漕河 2024-06-01 委托执法, 帮扶, 电气焊 — deleted
+//	i19 X9 龙桥 2025-02-02 督导, 保险机构 (D07)
+func TestH9InspectionMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq, xy, ch, ne = "370812001", "370812003", "370812105", "370812107", "370812999"
+	d := func(s string) *time.Time { x := day(s); return &x }
+	none := (*time.Time)(nil)
+	v := uint64(1)
+	insert(t, db, "dim_town", "town_code, name, kind, sort_order, delegated_enforcement_eligible", []any{ne, "试验镇", "镇", uint8(11), uint8(0)})
+	ent := func(id, town, industry, grade string, opened string, closed *time.Time) []any {
+		return []any{id, id, town, town, industry, grade, d(opened), closed, v}
+	}
+	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, std_grade, opened_date, closed_date, _version",
+		ent("G1", gl, "IT.DUST", "二级", "2020-01-01", none), ent("G2", gl, "IT.DUST", "一级", "2020-01-01", none),
+		ent("O1", gl, "IT.DUST", "三级", "2020-01-01", none), ent("O2", lq, "CONS", "", "2020-01-01", none),
+		ent("O3", lq, "CONS", "无", "2020-01-01", d("2024-06-01")), ent("G3", lq, "CONS", "二级", "2025-03-01", none))
+	insp := func(id, ent, town, dept, org, date string, enf uint8, campaign string, deleted uint8, modes ...string) []any {
+		return []any{id, dept, org, town, ent, "IT.DUST", day(date), enf, modes, campaign, v, deleted}
+	}
+	insert(t, db, "fact_inspection", "inspection_id, dept_code, org_level, town_code, enterprise_id, industry_code, inspection_date, "+
+		"is_enforcement, modes, campaign, _version, _deleted",
+		insp("i1", "G1", gl, "D15", "区", "2024-03-01", 1, "", 0, "日常"),
+		insp("i2", "O1", gl, "D15", "区", "2024-03-01", 1, "全员责任制", 0, "专项"),
+		insp("i3", "O1", gl, "D15", "区", "2024-04-01", 1, "", 0, "日常"),
+		insp("i4", "O1", gl, "D15", "区", "2024-05-01", 1, "", 0, "日常"),
+		insp("i5", "O2", lq, "D15", "区", "2024-08-01", 1, "外包施工", 0, "专项", "专家指导"),
+		insp("i6", "O3", lq, "D07", "区", "2024-02-01", 1, "有限空间", 0, "专项"),
+		insp("i7", "O3", lq, "D07", "区", "2024-04-01", 1, "", 0, "日常"),
+		insp("i8", "G2", gl, "D15", "区", "2024-05-01", 0, "", 0, "帮扶"),
+		insp("i9", "X9", gl, "D15", "区", "2024-03-01", 1, "", 0, "委托执法"),
+		insp("i10", "G1", gl, "D15", "区", "2025-02-01", 1, "有限空间", 0, "专项"),
+		insp("i11", "G1", gl, "D15", "区", "2025-04-01", 1, "", 0, "日常"),
+		insp("i12", "G3", lq, "D07", "区", "2025-05-01", 1, "", 0, "日常"),
+		insp("i13", "O1", gl, "D15", "区", "2025-01-10", 1, "许可条件回头看", 0, "专项"),
+		insp("i14", "O1", gl, "D15", "区", "2023-11-01", 1, "高处坠落", 0, "专项"),
+		insp("i15", "X9", lq, "D15", "区", "2025-04-15", 1, "", 0, "派驻执法"),
+		insp("i16", "X9", xy, "D15", "镇街", "2025-01-10", 1, "", 0, "日常"),
+		insp("i17", "X9", ne, "D15", "区", "2024-05-01", 1, "", 0, "委托执法"),
+		insp("i18", "X9", ch, "D15", "区", "2024-06-01", 1, "电气焊", 1, "委托执法", "帮扶"),
+		insp("i19", "X9", lq, "D07", "区", "2025-02-02", 0, "", 0, "保险机构"))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// T77 enforcement inspections per unit open in the year, 一级/二级 over the others:
+		// 2024 graded G1 G2 (G3 opens 2025): i1 = 1/2 = 0.5 (i8 is 督导); others O1 O2 O3 (closed during
+		// 2024): i2 i3 i4 i5 i6 i7 = 6/3 = 2 → 0.25. 2025 graded G1 G2 G3: i10 i11 i12 = 3/3 = 1;
+		// others O1 O2: i13 = 1/2 = 0.5 → 2. 鼓楼 2024: G1 G2 0.5; O1 3/1 = 3 → 1/6.
+		{"graded_units_inspection_ratio", "year", "district", "", "2024-01-01", 0.5, 2, 0.25},
+		{"graded_units_inspection_ratio", "year", "district", "", "2025-01-01", 1, 0.5, 2},
+		{"graded_units_inspection_ratio", "year", "town", gl, "2024-01-01", 0.5, 3, 0.5 / 3},
+		// T82 named campaigns with an inspection since 2024 by the period end: 2024-02 有限空间; 2024
+		// end 全员责任制 外包施工 有限空间 (i14 before 2024, i18 deleted, i13 not named); 2025-06 the same
+		// three; D07 2024 有限空间.
+		{"enforcement_campaigns_started", "month", "district", "", "2024-02-01", 1, 0, 1},
+		{"enforcement_campaigns_started", "year", "district", "", "2024-01-01", 3, 0, 3},
+		{"enforcement_campaigns_started", "month", "district", "", "2025-06-01", 3, 0, 3},
+		{"enforcement_campaigns_started", "year", "dept", "D07", "2024-01-01", 1, 0, 1},
+		// T88 eligible towns (the ten of towns.csv; 试验镇 is not eligible) with 委托/派驻执法 by the
+		// period end: 2024-03 鼓楼 1/10; 2024 end the same (i17 not eligible, i18 deleted); 2025-06 鼓楼
+		// 龙桥 新兖 3/10; 龙桥 March 2025 0/1, April 1/1.
+		{"delegated_enforcement_started_town_share", "month", "district", "", "2024-03-01", 1, 10, 10},
+		{"delegated_enforcement_started_town_share", "year", "district", "", "2024-01-01", 1, 10, 10},
+		{"delegated_enforcement_started_town_share", "month", "district", "", "2025-06-01", 3, 10, 30},
+		{"delegated_enforcement_started_town_share", "month", "town", lq, "2025-03-01", 0, 1, 0},
+		{"delegated_enforcement_started_town_share", "month", "town", lq, "2025-04-01", 1, 1, 100},
+		// T91 专家指导/帮扶/购买服务/保险机构: 2024 i5 i8 (i18 deleted); 2025 i19; May 2024 i8; 龙桥 2024 i5.
+		{"expert_assistance_inspections", "year", "district", "", "2024-01-01", 2, 0, 2},
+		{"expert_assistance_inspections", "year", "district", "", "2025-01-01", 1, 0, 1},
+		{"expert_assistance_inspections", "month", "district", "", "2024-05-01", 1, 0, 1},
+		{"expert_assistance_inspections", "year", "town", lq, "2024-01-01", 1, 0, 1},
+	})
+}
+
+// Accident investigations (T30) and enforcement officers' shadowing (T90) as of 2025-06-30.
+//
+// Accidents (report due → done): A1 鼓楼 2024-03-01 → 02-20; A2 鼓楼 2024-05-01 → 05-10 (late);
+// A3 龙桥 2024-09-01, not done; A4 龙桥 2025-06-30 → 06-30; A5 鼓楼 due 2025-08-01 (after the
+// as-of day); A6 not a production safety accident; A7 deleted.
+//
+// 执法跟班 (roster 400, parameter enforcement_officer_roster): o1 2024-03-01 and again 2025-02-01;
+// o2 2024-06-01; o3 2023-10-01 (before the plan); o4 2025-07-01 (after the as-of day); o5 deleted;
+// o6 明白人 (another program).
+func TestH9InvestigationAndShadowingMetrics(t *testing.T) {
+	t.Parallel()
+	db := warehousetest.New(t)
+	const gl, lq = "370812001", "370812003"
+	d := func(s string) *time.Time { x := day(s); return &x }
+	v := uint64(1)
+	acc := func(id, town string, ps uint8, due string, done *time.Time, deleted uint8) []any {
+		return []any{id, day(due).AddDate(0, -2, 0), town, "IT.DUST", ps, day(due), done, v, deleted}
+	}
+	insert(t, db, "fact_accident", "accident_id, occurred_at, town_code, industry_code, is_production_safety, report_due, report_done, _version, _deleted",
+		acc("A1", gl, 1, "2024-03-01", d("2024-02-20"), 0),
+		acc("A2", gl, 1, "2024-05-01", d("2024-05-10"), 0),
+		acc("A3", lq, 1, "2024-09-01", nil, 0),
+		acc("A4", lq, 1, "2025-06-30", d("2025-06-30"), 0),
+		acc("A5", gl, 1, "2025-08-01", nil, 0),
+		acc("A6", gl, 0, "2024-04-01", d("2024-03-01"), 0),
+		acc("A7", gl, 1, "2024-06-01", d("2024-05-01"), 1))
+	rec := func(id, person, program, date string, deleted uint8) []any {
+		return []any{id, person, "D15", program, "监管执法人员", day(date), v, deleted}
+	}
+	insert(t, db, "fact_training", "record_id, person_key, dept_code, program, person_role, training_date, _version, _deleted",
+		rec("s1", "o1", "执法跟班", "2024-03-01", 0), rec("s2", "o1", "执法跟班", "2025-02-01", 0),
+		rec("s3", "o2", "执法跟班", "2024-06-01", 0), rec("s4", "o3", "执法跟班", "2023-10-01", 0),
+		rec("s5", "o4", "执法跟班", "2025-07-01", 0), rec("s6", "o5", "执法跟班", "2024-05-01", 1),
+		rec("s7", "o6", "明白人", "2024-01-01", 0))
+	set := refreshed(t, db, "2025-06-30")
+	check(t, set, []want{
+		// T30 by due day: 2024 A1 A2 A3, on time A1 → 1/3; May 2024 A2 0/1; 2025 A4 (done on the day)
+		// 1/1 (A5 due after the as-of day); 龙桥 2024 A3 0/1.
+		{"accident_investigations_on_time_share", "year", "district", "", "2024-01-01", 1, 3, 100.0 / 3},
+		{"accident_investigations_on_time_share", "month", "district", "", "2024-05-01", 0, 1, 0},
+		{"accident_investigations_on_time_share", "year", "district", "", "2025-01-01", 1, 1, 100},
+		{"accident_investigations_on_time_share", "year", "town", lq, "2024-01-01", 0, 1, 0},
+		// T90 officers trained since 2024 by the period end of 400: 2024-03 o1 → 0.25 %; 2024 end o1 o2
+		// → 0.5 %; 2025-06 o1 (twice) o2 → 0.5 %.
+		{"enforcement_officers_shadowing_share", "month", "district", "", "2024-03-01", 1, 400, 0.25},
+		{"enforcement_officers_shadowing_share", "year", "district", "", "2024-01-01", 2, 400, 0.5},
+		{"enforcement_officers_shadowing_share", "month", "district", "", "2025-06-01", 2, 400, 0.5},
+	})
+}
