@@ -5,7 +5,7 @@
 -- of their first such training, so a stock metric counts the persons trained by each period end.
 SELECT enterprise_id, opened_date, closed_date, town, park, industry, dept,
        if(industry = 'HC' OR startsWith(industry, 'HC.'), '危化品', '五类') AS scope, trained
-FROM {rows:units}
+FROM {rows:registry}
 ANY LEFT JOIN (
     SELECT enterprise_id, groupArray(first) AS trained
     FROM (
