@@ -20,12 +20,17 @@ import (
 //	R7 鼓楼 D15 major 2025-01-02, verified 01-15 属实, hazard YH1 — the report deleted: counts nowhere
 //	R8 鼓楼 D15       2025-04-01, 未核实 (no verification), feedback 04-03
 //	R9 鼓楼 D15 major 2024-12-28, verified 2025-01-03 属实, hazard YH1, feedback 2025-01-04
+//
+// dayp is a nullable date column's value; noDate its NULL (typed, as the driver wants it).
+func dayp(s string) *time.Time { x := day(s); return &x }
+
+var noDate *time.Time
+
 func TestH9ReportMetrics(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
 	const gl, lq = "370812001", "370812003"
 	at := func(s string) *time.Time { x := day(s).Add(2 * time.Hour); return &x } // 10:00 in China
-	none := (*time.Time)(nil)
 	v := uint64(1)
 	insert(t, db, "fact_hazard", "hazard_id, src_id, level, found_date, status, _version, _deleted",
 		[]any{"hz:YH1", "YH1", "重大", day("2025-01-09"), "整改中", v, uint8(0)},
@@ -38,12 +43,12 @@ func TestH9ReportMetrics(t *testing.T) {
 		"verified_at, verify_result, linked_hazard_src_id, linked_case_src_id, feedback_at, _version, _deleted",
 		rep("R1", gl, "D15", 1, "2025-01-05", at("2025-01-10"), "属实", "YH1", "", at("2025-01-12"), 0),
 		rep("R2", gl, "D15", 1, "2025-01-08", at("2025-01-20"), "部分属实", "", "", at("2025-01-25"), 0),
-		rep("R3", lq, "D07", 1, "2025-02-01", at("2025-02-10"), "属实", "YH404", "AJ1", none, 0),
+		rep("R3", lq, "D07", 1, "2025-02-01", at("2025-02-10"), "属实", "YH404", "AJ1", nil, 0),
 		rep("R4", lq, "D07", 0, "2025-02-03", at("2025-02-05"), "不属实", "", "", at("2025-02-06"), 0),
 		rep("R5", gl, "D15", 1, "2025-06-20", at("2025-07-02"), "属实", "YH1", "", at("2025-07-03"), 0),
 		rep("R6", gl, "D15", 1, "2025-03-01", at("2025-03-05"), "属实", "YH9", "", at("2025-03-06"), 0),
 		rep("R7", gl, "D15", 1, "2025-01-02", at("2025-01-15"), "属实", "YH1", "", at("2025-01-16"), 1),
-		rep("R8", gl, "D15", 0, "2025-04-01", none, "未核实", "", "", at("2025-04-03"), 0),
+		rep("R8", gl, "D15", 0, "2025-04-01", nil, "未核实", "", "", at("2025-04-03"), 0),
 		rep("R9", gl, "D15", 1, "2024-12-28", at("2025-01-03"), "属实", "YH1", "", at("2025-01-04"), 0))
 	set := refreshed(t, db, "2025-06-30")
 	check(t, set, []want{
@@ -83,15 +88,14 @@ func TestH9PropertyPatrolMetric(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
 	const gl, lq = "370812001", "370812003"
-	d := func(s string) *time.Time { x := day(s); return &x }
 	v := uint64(1)
 	insert(t, db, "dim_property", "property_id, ptype, town_code, registered_date, deregistered_date, last_patrol_date, _version, _deleted",
-		[]any{"P1", "出租屋", gl, day("2024-01-10"), (*time.Time)(nil), d("2025-06-15"), v, uint8(0)},
-		[]any{"P2", "闲置院落", gl, day("2024-03-01"), (*time.Time)(nil), d("2025-05-20"), v, uint8(0)},
-		[]any{"P3", "废弃厂房", lq, day("2024-02-01"), d("2025-03-01"), d("2025-02-10"), v, uint8(0)},
-		[]any{"P4", "出租屋", lq, day("2025-06-01"), (*time.Time)(nil), (*time.Time)(nil), v, uint8(0)},
-		[]any{"P5", "出租屋", lq, day("2024-05-01"), (*time.Time)(nil), d("2025-05-31"), v, uint8(0)},
-		[]any{"P6", "出租屋", gl, day("2024-01-01"), (*time.Time)(nil), d("2025-06-29"), v, uint8(1)})
+		[]any{"P1", "出租屋", gl, day("2024-01-10"), noDate, dayp("2025-06-15"), v, uint8(0)},
+		[]any{"P2", "闲置院落", gl, day("2024-03-01"), noDate, dayp("2025-05-20"), v, uint8(0)},
+		[]any{"P3", "废弃厂房", lq, day("2024-02-01"), dayp("2025-03-01"), dayp("2025-02-10"), v, uint8(0)},
+		[]any{"P4", "出租屋", lq, day("2025-06-01"), noDate, noDate, v, uint8(0)},
+		[]any{"P5", "出租屋", lq, day("2024-05-01"), noDate, dayp("2025-05-31"), v, uint8(0)},
+		[]any{"P6", "出租屋", gl, day("2024-01-01"), noDate, dayp("2025-06-29"), v, uint8(1)})
 	set := refreshed(t, db, "2025-06-30")
 	check(t, set, []want{
 		// 2025-06-30: registered P1 P2 P4 P5 (P3 deregistered); days since patrol P1 15, P2 41, P4 never,
@@ -126,16 +130,14 @@ func TestH9InjuryTrainingMetrics(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
 	const gl, lq = "370812001", "370812003"
-	d := func(s string) *time.Time { x := day(s); return &x }
-	none := (*time.Time)(nil)
 	v := uint64(1)
 	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, supervise_dept_code, opened_date, closed_date, _version",
-		[]any{"C1", "危一", gl, gl, "HC.PROD", "D15", d("2020-01-01"), none, v},
-		[]any{"C2", "危二", lq, lq, "HC.USE", "D15", d("2024-07-01"), none, v},
-		[]any{"F1", "建一", gl, gl, "CONS.HB", "D07", d("2020-01-01"), none, v},
-		[]any{"F2", "材一", lq, lq, "IT.BM", "D03", d("2020-01-01"), d("2025-03-01"), v},
-		[]any{"F3", "矿一", gl, gl, "MINE", "D01", d("2020-01-01"), none, v},
-		[]any{"N1", "粉一", gl, gl, "IT.DUST", "D15", d("2020-01-01"), none, v})
+		[]any{"C1", "危一", gl, gl, "HC.PROD", "D15", dayp("2020-01-01"), noDate, v},
+		[]any{"C2", "危二", lq, lq, "HC.USE", "D15", dayp("2024-07-01"), noDate, v},
+		[]any{"F1", "建一", gl, gl, "CONS.HB", "D07", dayp("2020-01-01"), noDate, v},
+		[]any{"F2", "材一", lq, lq, "IT.BM", "D03", dayp("2020-01-01"), dayp("2025-03-01"), v},
+		[]any{"F3", "矿一", gl, gl, "MINE", "D01", dayp("2020-01-01"), noDate, v},
+		[]any{"N1", "粉一", gl, gl, "IT.DUST", "D15", dayp("2020-01-01"), noDate, v})
 	rec := func(id, ent, person, program, date, result string, deleted uint8) []any {
 		return []any{id, ent, person, program, "从业人员", day(date), result, v, deleted}
 	}
@@ -221,7 +223,7 @@ func TestH9MissedHazardMetrics(t *testing.T) {
 		kase("K5", "D15", gl, "行政处罚", "2024-11-01", 1, "隐患未整改"))
 	set := refreshed(t, db, "2025-06-30")
 	check(t, set, []want{
-		// Units that missed: 2025 E1 (April) E2 E3 = 3; February E2 once; January none (E1 had its
+		// Units that missed: 2025 E1 (April) E2 E3 = 3; February E2 once; January nil (E1 had its
 		// 自查); April E1; 2024 E6; 龙桥 2025 E2; IT.DUST 2025 E1 E3.
 		{"units_hazards_missed_by_self_check", "year", "district", "", "2025-01-01", 3, 0, 3},
 		{"units_hazards_missed_by_self_check", "month", "district", "", "2025-02-01", 1, 0, 1},
@@ -230,7 +232,7 @@ func TestH9MissedHazardMetrics(t *testing.T) {
 		{"units_hazards_missed_by_self_check", "year", "district", "", "2024-01-01", 1, 0, 1},
 		{"units_hazards_missed_by_self_check", "year", "town", lq, "2025-01-01", 1, 0, 1},
 		{"units_hazards_missed_by_self_check", "year", "industry", "IT.DUST", "2025-01-01", 2, 0, 2},
-		// 隐患未整改 cases: 2025 K1 K2 (K3 撤案, K4 another violation); March K2; D07 2025 K2; 2024 none (K5 deleted).
+		// 隐患未整改 cases: 2025 K1 K2 (K3 撤案, K4 another violation); March K2; D07 2025 K2; 2024 nil (K5 deleted).
 		{"unrectified_hazard_cases", "year", "district", "", "2025-01-01", 2, 0, 2},
 		{"unrectified_hazard_cases", "month", "district", "", "2025-03-01", 1, 0, 1},
 		{"unrectified_hazard_cases", "year", "dept", "D07", "2025-01-01", 1, 0, 1},
@@ -251,15 +253,13 @@ func TestH9LedgerCoverageAndCertificateMetrics(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
 	const gl, lq = "370812001", "370812003"
-	d := func(s string) *time.Time { x := day(s); return &x }
-	none := (*time.Time)(nil)
 	v := uint64(1)
 	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, supervise_dept_code, opened_date, closed_date, _version",
-		[]any{"S1", "限一", gl, gl, "IT.CS", "D15", d("2020-01-01"), none, v},
-		[]any{"S2", "限二", lq, lq, "IT.CS", "D15", d("2020-01-01"), none, v},
-		[]any{"S3", "限三", gl, gl, "IT.CS", "D15", d("2024-08-01"), none, v},
-		[]any{"S4", "限四", gl, gl, "IT.CS", "D15", d("2020-01-01"), d("2025-01-01"), v},
-		[]any{"S5", "粉五", gl, gl, "IT.DUST", "D15", d("2020-01-01"), none, v})
+		[]any{"S1", "限一", gl, gl, "IT.CS", "D15", dayp("2020-01-01"), noDate, v},
+		[]any{"S2", "限二", lq, lq, "IT.CS", "D15", dayp("2020-01-01"), noDate, v},
+		[]any{"S3", "限三", gl, gl, "IT.CS", "D15", dayp("2024-08-01"), noDate, v},
+		[]any{"S4", "限四", gl, gl, "IT.CS", "D15", dayp("2020-01-01"), dayp("2025-01-01"), v},
+		[]any{"S5", "粉五", gl, gl, "IT.DUST", "D15", dayp("2020-01-01"), noDate, v})
 	point := func(id, ent, town, found string, deleted uint8) []any {
 		return []any{"有限空间作业点", id, ent, town, "D15", day(found), "在册", v, deleted}
 	}
@@ -271,13 +271,13 @@ func TestH9LedgerCoverageAndCertificateMetrics(t *testing.T) {
 		return []any{id, person, town, "IT.DUST", program, "特种作业人员", day(date), result, no, expiry, v, deleted}
 	}
 	insert(t, db, "fact_training", "record_id, person_key, town_code, industry_code, program, person_role, training_date, exam_result, cert_no, cert_expiry, _version, _deleted",
-		cert("c1", "p1", gl, "特种作业取证", "2024-02-01", "通过", "T1", d("2030-02-01"), 0),
-		cert("c2", "p2", gl, "特种作业取证", "2019-05-01", "通过", "T2", d("2025-05-01"), 0),
-		cert("c3", "p2", gl, "特种作业复审", "2025-06-10", "通过", "T2", d("2031-06-10"), 0),
-		cert("c4", "p3", lq, "特种作业取证", "2024-07-01", "未通过", "", none, 0),
-		cert("c5", "p5", lq, "特种作业取证", "2025-07-10", "通过", "T5", d("2031-07-10"), 0),
-		cert("c6", "p6", gl, "特种作业取证", "2024-01-01", "通过", "T6", d("2030-01-01"), 1),
-		cert("c7", "p1", gl, "明白人", "2024-03-01", "通过", "", none, 0))
+		cert("c1", "p1", gl, "特种作业取证", "2024-02-01", "通过", "T1", dayp("2030-02-01"), 0),
+		cert("c2", "p2", gl, "特种作业取证", "2019-05-01", "通过", "T2", dayp("2025-05-01"), 0),
+		cert("c3", "p2", gl, "特种作业复审", "2025-06-10", "通过", "T2", dayp("2031-06-10"), 0),
+		cert("c4", "p3", lq, "特种作业取证", "2024-07-01", "未通过", "", nil, 0),
+		cert("c5", "p5", lq, "特种作业取证", "2025-07-10", "通过", "T5", dayp("2031-07-10"), 0),
+		cert("c6", "p6", gl, "特种作业取证", "2024-01-01", "通过", "T6", dayp("2030-01-01"), 1),
+		cert("c7", "p1", gl, "明白人", "2024-03-01", "通过", "", nil, 0))
 	set := refreshed(t, db, "2025-06-30")
 	check(t, set, []want{
 		// T106 units in business with a point by the period end: 2024-03-31 S1 of S1 S2 S4 (S3 not open);
@@ -289,7 +289,7 @@ func TestH9LedgerCoverageAndCertificateMetrics(t *testing.T) {
 		{"confined_space_ledger_coverage", "month", "district", "", "2025-06-01", 3, 3, 100},
 		{"confined_space_ledger_coverage", "month", "town", lq, "2024-06-01", 0, 1, 0},
 		// T63 persons with a valid certificate: 2023 end p2; 2024 end p1 p2; 2025-05-31 p1 (p2's expired on
-		// 05-01, renewed only 06-10); 2025-06-30 p1 p2 (p2 once); 龙桥 2025-06 none.
+		// 05-01, renewed only 06-10); 2025-06-30 p1 p2 (p2 once); 龙桥 2025-06 nil.
 		{"special_ops_certified_persons", "year", "district", "", "2023-01-01", 1, 0, 1},
 		{"special_ops_certified_persons", "year", "district", "", "2024-01-01", 2, 0, 2},
 		{"special_ops_certified_persons", "month", "district", "", "2025-05-01", 1, 0, 1},
@@ -309,8 +309,6 @@ func TestH9LedgerCoverageAndCertificateMetrics(t *testing.T) {
 func TestH9MineMetrics(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
-	d := func(s string) *time.Time { x := day(s); return &x }
-	none := (*time.Time)(nil)
 	v := uint64(1)
 	report := func(mine, month string, total, intel uint16, deleted uint8) []any {
 		return []any{mine, day(month), total, intel, v, deleted}
@@ -320,17 +318,17 @@ func TestH9MineMetrics(t *testing.T) {
 		report("M02", "2025-03-01", 2, 2, 0), report("M03", "2024-12-01", 0, 0, 0), report("M03", "2025-05-01", 2, 1, 0),
 		report("M04", "2025-07-01", 2, 2, 0), report("M04", "2023-05-01", 2, 2, 1))
 	ent := func(id, name, industry, grade string, closed *time.Time) []any {
-		return []any{id, name, "370812007", "370812007", industry, grade, d("2000-01-01"), closed, v}
+		return []any{id, name, "370812007", "370812007", industry, grade, dayp("2000-01-01"), closed, v}
 	}
 	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, std_grade, opened_date, closed_date, _version",
-		ent("K1", "兖矿能源集团股份有限公司兴隆庄煤矿", "MINE", "一级", none),
-		ent("K2", "古城煤矿", "MINE", "二级", none),
-		ent("K3", "新驿煤矿", "MINE", "三级", none),
-		ent("K4", "大统煤矿", "MINE", "二级", d("2025-03-01")),
-		ent("K5", "兴隆庄煤矿物业公司", "OTHER", "二级", none))
+		ent("K1", "兖矿能源集团股份有限公司兴隆庄煤矿", "MINE", "一级", nil),
+		ent("K2", "古城煤矿", "MINE", "二级", nil),
+		ent("K3", "新驿煤矿", "MINE", "三级", nil),
+		ent("K4", "大统煤矿", "MINE", "二级", dayp("2025-03-01")),
+		ent("K5", "兴隆庄煤矿物业公司", "OTHER", "二级", nil))
 	set := refreshed(t, db, "2025-06-30")
 	check(t, set, []want{
-		// T45 transformed by the period end: 2024-10 none; 2024 end M01 (November); 2025-03 M01 M02;
+		// T45 transformed by the period end: 2024-10 nil; 2024 end M01 (November); 2025-03 M01 M02;
 		// 2025 so far the same two (M03 half, M04's only full month after the as-of day); M02 in 2024 0.
 		{"mines_intelligent_retrofit_done", "month", "district", "", "2024-10-01", 0, 0, 0},
 		{"mines_intelligent_retrofit_done", "year", "district", "", "2024-01-01", 1, 0, 1},
@@ -347,7 +345,7 @@ func TestH9MineMetrics(t *testing.T) {
 
 // Inspections for T77, T82, T88 and T91 as of 2025-06-30 (enforcement unless marked 督导/not
 // enforcement). Registered units (standardisation grade): G1 鼓楼 二级, G2 鼓楼 一级, O1 鼓楼 三级,
-// O2 龙桥 none, O3 龙桥 无 closed 2024-06-01, G3 龙桥 二级 opened 2025-03-01; X9 is not registered.
+// O2 龙桥 nil, O3 龙桥 无 closed 2024-06-01, G3 龙桥 二级 opened 2025-03-01; X9 is not registered.
 //
 //	i1 G1 2024-03-01 · i2 O1 2024-03-01 全员责任制 · i3 O1 2024-04-01 · i4 O1 2024-05-01
 //	i5 O2 2024-08-01 外包施工, 专家指导 · i6 O3 2024-02-01 有限空间 (D07) · i7 O3 2024-04-01 (D07)
@@ -360,17 +358,15 @@ func TestH9InspectionMetrics(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
 	const gl, lq, xy, ch, ne = "370812001", "370812003", "370812105", "370812107", "370812999"
-	d := func(s string) *time.Time { x := day(s); return &x }
-	none := (*time.Time)(nil)
 	v := uint64(1)
 	insert(t, db, "dim_town", "town_code, name, kind, sort_order, delegated_enforcement_eligible", []any{ne, "试验镇", "镇", uint8(11), uint8(0)})
 	ent := func(id, town, industry, grade string, opened string, closed *time.Time) []any {
-		return []any{id, id, town, town, industry, grade, d(opened), closed, v}
+		return []any{id, id, town, town, industry, grade, dayp(opened), closed, v}
 	}
 	insert(t, db, "dim_enterprise", "enterprise_id, name, town_code, territorial_unit, industry_code, std_grade, opened_date, closed_date, _version",
-		ent("G1", gl, "IT.DUST", "二级", "2020-01-01", none), ent("G2", gl, "IT.DUST", "一级", "2020-01-01", none),
-		ent("O1", gl, "IT.DUST", "三级", "2020-01-01", none), ent("O2", lq, "CONS", "", "2020-01-01", none),
-		ent("O3", lq, "CONS", "无", "2020-01-01", d("2024-06-01")), ent("G3", lq, "CONS", "二级", "2025-03-01", none))
+		ent("G1", gl, "IT.DUST", "二级", "2020-01-01", nil), ent("G2", gl, "IT.DUST", "一级", "2020-01-01", nil),
+		ent("O1", gl, "IT.DUST", "三级", "2020-01-01", nil), ent("O2", lq, "CONS", "", "2020-01-01", nil),
+		ent("O3", lq, "CONS", "无", "2020-01-01", dayp("2024-06-01")), ent("G3", lq, "CONS", "二级", "2025-03-01", nil))
 	insp := func(id, ent, town, dept, org, date string, enf uint8, campaign string, deleted uint8, modes ...string) []any {
 		return []any{id, dept, org, town, ent, "IT.DUST", day(date), enf, modes, campaign, v, deleted}
 	}
@@ -440,19 +436,18 @@ func TestH9InvestigationAndShadowingMetrics(t *testing.T) {
 	t.Parallel()
 	db := warehousetest.New(t)
 	const gl, lq = "370812001", "370812003"
-	d := func(s string) *time.Time { x := day(s); return &x }
 	v := uint64(1)
 	acc := func(id, town string, ps uint8, due string, done *time.Time, deleted uint8) []any {
 		return []any{id, day(due).AddDate(0, -2, 0), town, "IT.DUST", ps, day(due), done, v, deleted}
 	}
 	insert(t, db, "fact_accident", "accident_id, occurred_at, town_code, industry_code, is_production_safety, report_due, report_done, _version, _deleted",
-		acc("A1", gl, 1, "2024-03-01", d("2024-02-20"), 0),
-		acc("A2", gl, 1, "2024-05-01", d("2024-05-10"), 0),
+		acc("A1", gl, 1, "2024-03-01", dayp("2024-02-20"), 0),
+		acc("A2", gl, 1, "2024-05-01", dayp("2024-05-10"), 0),
 		acc("A3", lq, 1, "2024-09-01", nil, 0),
-		acc("A4", lq, 1, "2025-06-30", d("2025-06-30"), 0),
+		acc("A4", lq, 1, "2025-06-30", dayp("2025-06-30"), 0),
 		acc("A5", gl, 1, "2025-08-01", nil, 0),
-		acc("A6", gl, 0, "2024-04-01", d("2024-03-01"), 0),
-		acc("A7", gl, 1, "2024-06-01", d("2024-05-01"), 1))
+		acc("A6", gl, 0, "2024-04-01", dayp("2024-03-01"), 0),
+		acc("A7", gl, 1, "2024-06-01", dayp("2024-05-01"), 1))
 	rec := func(id, person, program, date string, deleted uint8) []any {
 		return []any{id, person, "D15", program, "监管执法人员", day(date), v, deleted}
 	}
