@@ -1,9 +1,9 @@
--- One row per registered unit (the units row set, with the scope attributes of T34, T36, T39)
+-- One row per registered unit (the registry row set, with the scope attributes of T34, T36, T39)
 -- and, per monitoring system, how many points it has in use and the earliest installation day.
 -- A point without an installation day counts as installed from the start; a point 停用
 -- (decommissioned) does not count (the registry keeps only its current status). A unit without
 -- points has the counts 0 (the LEFT JOIN's defaults).
-SELECT * FROM {rows:units}
+SELECT * FROM {rows:registry}
 ANY LEFT JOIN (
     SELECT enterprise_id,
            countIf(system = '粉尘涉爆') AS dust_n, minIf(installed, system = '粉尘涉爆') AS dust_from,

@@ -1,18 +1,11 @@
--- One row per registered unit (dim_enterprise, current registry) with the days it was open, its
--- dimension columns and its passed training up to the as-of day for the programs whose coverage
--- the plan asks for: 明白人 (T84), 判定标准学习 (T10), and the years of its 主要负责人专题 training
--- (T06–T08). A unit with no record has the counts 0 and an empty array (the LEFT JOIN's
--- defaults), so coverage tests the count before the date.
-SELECT enterprise_id, opened_date, closed_date, is_high_risk, dust_type, dust_workers, has_major_hazard_source, town, park, industry, dept,
+-- One row per registered unit (the registry row set) with its passed training up to the as-of
+-- day for the programs whose coverage the plan asks for: 明白人 (T84), 判定标准学习 (T10), and
+-- the years of its 主要负责人专题 training (T06–T08). A unit with no record has the counts 0 and
+-- an empty array (the LEFT JOIN's defaults), so coverage tests the count before the date.
+SELECT enterprise_id, opened_date, closed_date, is_high_risk, dust_type, dust_workers, has_major_hazard_source, std_grade, town, park, industry, dept,
        mbr_n, mbr_first, std_n, std_first, principal_years
-FROM (
-    SELECT enterprise_id, opened_date, closed_date, is_high_risk, CAST(dust_type AS String) AS dust_type, dust_workers,
-           has_major_hazard_source, CAST(town_code AS String) AS town,
-           if(territorial_unit IN (SELECT park_code FROM dim_park), CAST(territorial_unit AS String), '') AS park,
-           CAST(industry_code AS String) AS industry, CAST(supervise_dept_code AS String) AS dept
-    FROM dim_enterprise FINAL
-    WHERE _deleted = 0
-) ANY LEFT JOIN (
+FROM {rows:registry}
+ANY LEFT JOIN (
     SELECT enterprise_id,
            countIf(program = '明白人') AS mbr_n, minIf(training_date, program = '明白人') AS mbr_first,
            countIf(program = '判定标准学习') AS std_n, minIf(training_date, program = '判定标准学习') AS std_first,

@@ -29,6 +29,9 @@ var files embed.FS
 type Town struct {
 	Code, Name, Kind string
 	SortOrder        int
+	// DelegatedEligible: the town 具备条件 for 委托/派驻执法 (T88); [A] every town until 应急局
+	// names the ones that are not.
+	DelegatedEligible bool
 }
 
 // Park is one row of parks.csv (dim_park).
@@ -294,7 +297,7 @@ func parseParameters() ([]Parameter, error) {
 }
 
 func parseTowns() ([]Town, error) {
-	t, err := readTable("towns.csv", "town_code", "name", "kind", "sort_order")
+	t, err := readTable("towns.csv", "town_code", "name", "kind", "sort_order", "delegated_enforcement_eligible")
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +307,11 @@ func parseTowns() ([]Town, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Town{Code: r[0], Name: r[1], Kind: r[2], SortOrder: n})
+		eligible, err := t.bool01(i, "delegated_enforcement_eligible", r[4])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Town{Code: r[0], Name: r[1], Kind: r[2], SortOrder: n, DelegatedEligible: eligible})
 	}
 	return out, nil
 }
