@@ -407,10 +407,11 @@ func (s *site) scoringRules(cfg *ranking.Config) template.HTML {
 			ties = append(ties, t.Name)
 		}
 		gr.Ties = strings.Join(ties, "，")
-		gr.Boards = fmt.Sprintf("红榜：前 %d 名及较上月上升 %d 位以上的单位", g.Red.Top, g.Red.Improved)
+		gr.Boards = ""
 		if g.Red.MinWeight > 0 {
-			gr.Boards += fmt.Sprintf("（须有不少于 %s 分权重的指标实际计分）", pts(g.Red.MinWeight))
+			gr.Boards = fmt.Sprintf("实际计分的指标权重不足 %s 分的单位不参与排名；", pts(g.Red.MinWeight))
 		}
+		gr.Boards += fmt.Sprintf("红榜：前 %d 名及较上月上升 %d 位以上的单位", g.Red.Top, g.Red.Improved)
 		gr.Boards += fmt.Sprintf("；黑榜：后 %d 名、一票否决的单位及下列情形：", g.Black.Bottom)
 		for i, f := range g.Black.Flags {
 			if i > 0 {

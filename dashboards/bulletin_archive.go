@@ -177,7 +177,7 @@ func SnapshotHistory(ctx context.Context, db *warehouse.DB) (RankHistory, error)
 		for _, b := range boards {
 			for _, r := range b.Rows {
 				k := [2]string{b.Group, r.Code}
-				points[k] = append(points[k], ranking.HistoryPoint{AsOf: asOf, Rank: r.Rank, Points: r.Points, Of: len(b.Rows)})
+				points[k] = append(points[k], ranking.HistoryPoint{AsOf: asOf, Rank: r.Rank, Points: r.Points, Of: b.Ranked()})
 			}
 		}
 	}

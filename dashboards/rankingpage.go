@@ -30,9 +30,27 @@ func pts(x float64) string {
 	return s
 }
 
+// rankText is a unit's place: 第3名（共10个）, or 不参与排名 for a unit scored on too little weight.
+func rankText(rank, of int) string {
+	if rank == 0 {
+		return "不参与排名"
+	}
+	return fmt.Sprintf("第%d名（共%d个）", rank, of)
+}
+
+// rankNote is what the 说明 column says of a row: the veto, or why it is not ranked.
+func rankNote(r ranking.Row) string {
+	if r.Unranked != "" {
+		return r.Unranked
+	}
+	return r.VetoReason
+}
+
 // rankChange writes the move since last month: ↑2, ↓3, 持平, or 上月无排名.
 func rankChange(r ranking.Row) string {
 	switch c := r.Change(); {
+	case r.Rank == 0:
+		return "—"
 	case r.PrevRank == 0:
 		return "上月无排名"
 	case c > 0:
@@ -56,8 +74,12 @@ func (s *site) rankingTable(dim string) template.HTML {
 	td := tableData{Label: fmt.Sprintf("%s量化排名，截至%s；较上月按%s的排名", b.GroupName, b.AsOf.Format("2006年1月2日"), b.CompareAsOf.Format("2006年1月2日")),
 		Header: []string{dimName(dim), "名次", "得分", "较上月", "说明"}}
 	for _, r := range b.Rows {
-		row := tableRow{Href: scoreFile(dim, r.Code), Cells: []tableCell{{Text: r.Name}, {Text: strconv.Itoa(r.Rank), Class: "num"},
-			{Text: pts(r.Points), Class: "num"}, {Text: rankChange(r), Class: "num"}, {Text: r.VetoReason}}}
+		place := "—"
+		if r.Rank > 0 {
+			place = strconv.Itoa(r.Rank)
+		}
+		row := tableRow{Href: scoreFile(dim, r.Code), Cells: []tableCell{{Text: r.Name}, {Text: place, Class: "num"},
+			{Text: pts(r.Points), Class: "num"}, {Text: rankChange(r), Class: "num"}, {Text: rankNote(r)}}}
 		if r.Vetoed {
 			row.Class = "flagged"
 		}
@@ -98,7 +120,7 @@ func (s *site) rankLine(dim, code string) (sectionHTML, bool) {
 		return sectionHTML{}, false
 	}
 	td := tableData{Header: []string{"量化排名", "得分", "较上月", "说明"}, Rows: []tableRow{{Href: scoreFile(dim, code), Cells: []tableCell{
-		{Text: fmt.Sprintf("第%d名（共%d个）", r.Rank, len(b.Rows))}, {Text: pts(r.Points), Class: "num"}, {Text: rankChange(r), Class: "num"}, {Text: r.VetoReason}}}}}
+		{Text: rankText(r.Rank, b.Ranked())}, {Text: pts(r.Points), Class: "num"}, {Text: rankChange(r), Class: "num"}, {Text: rankNote(r)}}}}}
 	return sectionHTML{Heading: "量化排名", Note: "点击名次查看评分卡：各项指标的数值、目标、权重与得分。", Body: oneTable(s, "rankline", td)}, true
 }
 
@@ -108,7 +130,11 @@ func (s *site) scorecardPage(dim string, u queries.Unit) ([]byte, error) {
 	s.ids = map[string]int{}
 	b := s.boards[dim]
 	r, _ := b.Row(u.Code)
-	facts := []fact{{"名次", fmt.Sprintf("第%d名（共%d个%s）", r.Rank, len(b.Rows), b.GroupName)}, {"总分", pts(r.Points)},
+	place := fmt.Sprintf("第%d名（共%d个%s）", r.Rank, b.Ranked(), b.GroupName)
+	if r.Rank == 0 {
+		place = "不参与排名（" + r.Unranked + "）"
+	}
+	facts := []fact{{"名次", place}, {"总分", pts(r.Points)},
 		{"较上月", rankChange(r)}, {"计算截至", b.AsOf.Format("2006年1月2日")}}
 	if r.Vetoed {
 		facts = append(facts, fact{"一票否决", r.VetoReason + "，排在末位"})
@@ -167,7 +193,7 @@ func (s *site) scorecardPage(dim string, u queries.Unit) ([]byte, error) {
 	ht := tableData{Header: []string{"截至", "名次", "得分"}}
 	for _, h := range hist {
 		ht.Rows = append(ht.Rows, tableRow{Cells: []tableCell{{Text: h.AsOf.Format("2006年1月2日")},
-			{Text: fmt.Sprintf("第%d名（共%d个）", h.Rank, h.Of), Class: "num"}, {Text: pts(h.Points), Class: "num"}}})
+			{Text: rankText(h.Rank, h.Of), Class: "num"}, {Text: pts(h.Points), Class: "num"}}})
 	}
 	secs = append(secs, sectionHTML{Heading: "排名变化", Body: oneTable(s, "history", ht)})
 	back := tableData{Rows: []tableRow{{Href: unitFile(dim, u.Code), Cells: []tableCell{{Text: u.Name + "的各项指标"}}}}}

@@ -25,11 +25,12 @@ type Board struct {
 type Row struct {
 	Code, Name   string
 	Points       float64 // total after deductions and bonuses, rounded to 0.01
-	Rank         int     // equal tuples share a rank: 1, 2, 2, 4
+	Rank         int     // equal tuples share a rank: 1, 2, 2, 4; 0 = not ranked (Unranked says why)
 	PrevRank     int     // 0 = no rank last month
 	PrevPoints   float64 // the total last month, when PrevRank > 0
 	Vetoed       bool    // 一票否决: ranked last
 	VetoReason   string
+	Unranked     string  // why the unit is not ranked: scored on too little declared weight
 	Items        []Item  // one per indicator, in config order
 	Deductions   []Item  // one per deduction line, in config order (Weight 0)
 	Redistribute bool    // some weight was shared out over the other indicators
@@ -38,7 +39,7 @@ type Row struct {
 
 // Change is how many places the unit rose since last month (negative: fell); 0 without a rank then.
 func (r Row) Change() int {
-	if r.PrevRank == 0 {
+	if r.PrevRank == 0 || r.Rank == 0 {
 		return 0
 	}
 	return r.PrevRank - r.Rank
@@ -83,11 +84,22 @@ func (b Board) History(code string) []HistoryPoint {
 		}
 		var out []HistoryPoint
 		if r.PrevRank > 0 {
-			out = append(out, HistoryPoint{AsOf: b.CompareAsOf, Rank: r.PrevRank, Points: r.PrevPoints, Of: len(b.Rows)})
+			out = append(out, HistoryPoint{AsOf: b.CompareAsOf, Rank: r.PrevRank, Points: r.PrevPoints, Of: b.Ranked()})
 		}
-		return append(out, HistoryPoint{AsOf: b.AsOf, Rank: r.Rank, Points: r.Points, Of: len(b.Rows)})
+		return append(out, HistoryPoint{AsOf: b.AsOf, Rank: r.Rank, Points: r.Points, Of: b.Ranked()})
 	}
 	return nil
+}
+
+// Ranked is how many units the board ranks (the rest were scored on too little weight).
+func (b Board) Ranked() int {
+	n := 0
+	for _, r := range b.Rows {
+		if r.Rank > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // Row returns the unit's row.
@@ -139,6 +151,11 @@ func (g Group) rank(set *queries.Set, asOf time.Time) []Row {
 			continue
 		}
 		r := scored{Row: g.score(set, u, asOf)}
+		if r.ScoredWeight < g.Red.MinWeight {
+			// A department with nothing to score (no penalty powers, no hazards in its
+			// industries) would top the table on its redistributed weight: it is listed, not ranked.
+			r.Unranked = fmt.Sprintf("可评分指标权重%s分，不足%s分，不参与排名", num(r.ScoredWeight), num(g.Red.MinWeight))
+		}
 		for _, t := range g.TieBreaks {
 			v, ok := value(set, t.Metric, t.Grain, g.ID, u.Code, asOf)
 			switch {
@@ -153,6 +170,11 @@ func (g Group) rank(set *queries.Set, asOf time.Time) []Row {
 	}
 	cmp := func(a, b scored) int {
 		switch {
+		case (a.Unranked == "") != (b.Unranked == ""):
+			if a.Unranked != "" {
+				return 1
+			}
+			return -1
 		case a.Vetoed != b.Vetoed:
 			if a.Vetoed {
 				return 1
@@ -174,9 +196,13 @@ func (g Group) rank(set *queries.Set, asOf time.Time) []Row {
 	})
 	out := make([]Row, len(rows))
 	for i := range rows {
-		rows[i].Rank = i + 1
-		if i > 0 && cmp(rows[i-1], rows[i]) == 0 {
+		switch {
+		case rows[i].Unranked != "":
+			rows[i].Rank = 0
+		case i > 0 && cmp(rows[i-1], rows[i]) == 0:
 			rows[i].Rank = rows[i-1].Rank
+		default:
+			rows[i].Rank = i + 1
 		}
 		out[i] = rows[i].Row
 	}
@@ -317,9 +343,13 @@ func (g Group) boards(set *queries.Set, rows []Row) (red, black []Mention) {
 	}
 	// The bottom N by position, with every unit tied with them; a unit ranked within the 红榜's
 	// top (a small group, or everyone tied) is not also named at the bottom.
+	ranked := 0 // the ranked rows come first
+	for ranked < len(rows) && rows[ranked].Rank > 0 {
+		ranked++
+	}
 	cut := math.MaxInt
-	if g.Black.Bottom > 0 && len(rows) > 0 {
-		cut = rows[max(0, len(rows)-g.Black.Bottom)].Rank
+	if g.Black.Bottom > 0 && ranked > 0 {
+		cut = rows[max(0, ranked-g.Black.Bottom)].Rank
 	}
 	units := map[string]queries.Unit{}
 	for _, u := range set.Units[g.ID] {
@@ -328,8 +358,8 @@ func (g Group) boards(set *queries.Set, rows []Row) (red, black []Mention) {
 	for _, r := range rows {
 		if r.Vetoed {
 			black = add(black, r, r.VetoReason)
-		} else if r.Rank >= cut && r.Rank > top {
-			black = add(black, r, fmt.Sprintf("排名第%d（共%d个）", r.Rank, len(rows)))
+		} else if r.Rank > 0 && r.Rank >= cut && r.Rank > top {
+			black = add(black, r, fmt.Sprintf("排名第%d（共%d个）", r.Rank, ranked))
 		}
 		for _, f := range g.Black.Flags {
 			if f.OnlyTag != "" && !slices.Contains(units[r.Code].Tags, f.OnlyTag) {

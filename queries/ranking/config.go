@@ -104,9 +104,10 @@ type TieBreak struct {
 }
 
 // RedRules say who is on the 红榜: the top N (ties included) and units that rose at least
-// Improved places since last month — of the units scored on at least MinWeight declared points:
-// a department with nothing to score (no penalty powers, no hazards in its industries) ranks high
-// on its redistributed weight, and that is no cause for praise.
+// Improved places since last month — of the units scored on at least MinWeight declared points.
+// MinWeight also decides who is ranked at all: a department with nothing to score (no penalty
+// powers, no hazards in its industries) would top the table on its redistributed weight, so a
+// unit scored on less is listed as 不参与排名, neither ranked nor praised.
 type RedRules struct {
 	Top       int     `yaml:"top"`
 	Improved  int     `yaml:"improved"`

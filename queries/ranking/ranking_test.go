@@ -188,11 +188,13 @@ func TestFourTowns(t *testing.T) {
 }
 
 // A department without penalty powers is not scored on penalties: their weight goes to its other
-// indicators; an excluded unit (D00) gets no row; the 红榜 names only units scored on at least
-// min_weight declared points. Weights: penalties 6 (only penalty_power), overdue 4 (cap 2); total 10.
+// indicators; an excluded unit (D00) gets no row; a unit scored on fewer than min_weight declared
+// points is listed but not ranked (nor praised). Weights: penalties 6 (only penalty_power), overdue
+// 4 (cap 2); total 10; min_weight 5.
 //
-//	D15 (penalty power): ratio 40/80 → 6 × 0.5 = 3; overdue 1 → 4 × 0.5 = 2; total 5.
-//	D02 (none): penalties not applicable → overdue weight 4 × 10/4 = 10; overdue 0 → 10.
+//	D15 (penalty power): ratio 40/80 → 6 × 0.5 = 3; overdue 1 → 4 × 0.5 = 2; total 5; scored on 10 → rank 1.
+//	D02 (none): penalties not applicable → overdue weight 4 × 10/4 = 10; overdue 0 → 10; but scored on 4
+//	declared points < 5 → not ranked (rank 0), listed after the ranked units.
 func TestDepartmentWithoutPenaltyPowers(t *testing.T) {
 	cfg, err := Parse([]byte(`
 groups:
@@ -224,10 +226,14 @@ groups:
 	s := queries.NewSet(catalogue(t), queries.TargetsFromRefdata(), units, vals)
 	s.AsOf = asOf
 	b := cfg.Compute(s)[0]
-	if len(b.Rows) != 2 || b.Rows[0].Code != "D02" || b.Rows[0].Points != 10 || b.Rows[1].Points != 5 || b.Rows[1].Rank != 2 {
+	if len(b.Rows) != 2 || b.Rows[0].Code != "D15" || b.Rows[0].Points != 5 || b.Rows[0].Rank != 1 ||
+		b.Rows[1].Code != "D02" || b.Rows[1].Points != 10 || b.Rows[1].Rank != 0 || b.Ranked() != 1 {
 		t.Fatalf("rows %+v", b.Rows)
 	}
-	if it := b.Rows[0].Items[0]; it.Weight != 0 || !strings.Contains(it.Note, "不适用") {
+	if want := "可评分指标权重4分，不足5分，不参与排名"; b.Rows[1].Unranked != want {
+		t.Errorf("D02 unranked %q, want %q", b.Rows[1].Unranked, want)
+	}
+	if it := b.Rows[1].Items[0]; it.Weight != 0 || !strings.Contains(it.Note, "不适用") {
 		t.Errorf("D02 penalty item %+v", it)
 	}
 	if b.Rows[0].PrevRank != 0 {
@@ -237,9 +243,8 @@ groups:
 	if !reflect.DeepEqual(b.Black, want) {
 		t.Errorf("black %+v, want %+v", b.Black, want)
 	}
-	// 红榜 top 1 of those scored on at least 5 declared points: D02 (first) was scored on 4 only,
-	// so the first that may be praised is D15, second.
-	if want := []Mention{{"D15", "区应急管理局", "排名第2"}}; !reflect.DeepEqual(b.Red, want) {
+	// 红榜 top 1: D15, the only ranked unit; D02 (not ranked) is not praised.
+	if want := []Mention{{"D15", "区应急管理局", "排名第1"}}; !reflect.DeepEqual(b.Red, want) {
 		t.Errorf("red %+v, want %+v", b.Red, want)
 	}
 }
