@@ -27,7 +27,8 @@ type Row struct {
 	Points       float64 // total after deductions and bonuses, rounded to 0.01
 	Rank         int     // equal tuples share a rank: 1, 2, 2, 4; 0 = not ranked (Unranked says why)
 	PrevRank     int     // 0 = no rank last month
-	PrevPoints   float64 // the total last month, when PrevRank > 0
+	PrevPoints   float64 // the total last month, when HasPrev
+	HasPrev      bool    // the unit was scored last month (ranked or, PrevRank 0, not ranked)
 	Vetoed       bool    // 一票否决: ranked last
 	VetoReason   string
 	Unranked     string  // why the unit is not ranked: scored on too little declared weight
@@ -83,7 +84,7 @@ func (b Board) History(code string) []HistoryPoint {
 			continue
 		}
 		var out []HistoryPoint
-		if r.PrevRank > 0 {
+		if r.HasPrev {
 			out = append(out, HistoryPoint{AsOf: b.CompareAsOf, Rank: r.PrevRank, Points: r.PrevPoints, Of: b.Ranked()})
 		}
 		return append(out, HistoryPoint{AsOf: b.AsOf, Rank: r.Rank, Points: r.Points, Of: b.Ranked()})
@@ -126,7 +127,7 @@ func (c *Config) Compute(set *queries.Set) []Board {
 			}
 			for i := range b.Rows {
 				if p, ok := prev[b.Rows[i].Code]; ok {
-					b.Rows[i].PrevRank, b.Rows[i].PrevPoints = p.Rank, p.Points
+					b.Rows[i].PrevRank, b.Rows[i].PrevPoints, b.Rows[i].HasPrev = p.Rank, p.Points, true
 				}
 			}
 		}
