@@ -350,7 +350,11 @@ func TestLeaseRenewedWhileRunning(t *testing.T) {
 			b = append(b, r)
 		}
 	}
-	if most.Load() != 1 || len(b) == 0 || count(b, func(r runRow) bool { return strings.Contains(r.err, "租约由 host-a:1 持有") }) != len(b) {
-		t.Errorf("%d at once; host-b's attempts %v: want all skipped, the lease held by host-a:1", most.Load(), b)
+	// host-b never runs: each of its firings is skipped, for the lease host-a holds or — on a
+	// loaded machine, while its own attempt at the lease is still waiting on the server — as
+	// still going; at least one names host-a's lease.
+	leased := count(b, func(r runRow) bool { return strings.Contains(r.err, "租约由 host-a:1 持有") })
+	if most.Load() != 1 || len(b) == 0 || leased == 0 || count(b, func(r runRow) bool { return r.status == StatusSkipped }) != len(b) {
+		t.Errorf("%d at once; host-b's attempts %v: want all skipped, at least one for the lease held by host-a:1", most.Load(), b)
 	}
 }
