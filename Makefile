@@ -6,8 +6,8 @@ SHELL := /bin/bash
 ECHARTS_VERSION := 5.4.3
 ECHARTS := var/echarts/package/dist/echarts.min.js
 BIN := bin/safetydw
-# Debian packages the browser tests and PDF bulletins need.
-BROWSER_DEBS := chromium fonts-wqy-zenhei
+# Debian packages the browser tests and PDF bulletins need (poppler-utils: the bulletin test reads the PDF with pdftotext and pdffonts).
+BROWSER_DEBS := chromium fonts-wqy-zenhei poppler-utils
 
 .PHONY: demo test bench build assets clickhouse clickhouse-stop browser sample vet clean cluster cluster-stop cluster-test cluster-bench
 
