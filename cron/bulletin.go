@@ -36,19 +36,21 @@ func (p *Pipeline) Bulletin(ctx context.Context, o BulletinOptions) (dashboards.
 	if err != nil {
 		return dashboards.ArchivedBulletin{}, err
 	}
-	var print func(string, string) error
+	var print func(string, string, string) error
 	if o.PDF {
 		br, err := browser.Start(ctx)
 		if err != nil {
 			return dashboards.ArchivedBulletin{}, err
 		}
 		defer br.Close()
-		print = func(html, pdf string) error {
+		print = func(html, pdf, previous string) error {
 			u, err := browser.FileURL(html)
 			if err != nil {
 				return err
 			}
-			return br.PrintPDF(ctx, u, pdf)
+			prints, err := br.PrintPDF(ctx, u, pdf, previous)
+			p.logf("bulletin: PDF 打印 %d 次 (printed %d time(s): twice when the contents' page numbers changed)", prints, prints)
+			return err
 		}
 	}
 	res, err := dashboards.WriteBulletin(p.OutDir, b, p.EChartsJS, print)

@@ -47,8 +47,9 @@ type ArchivedBulletin struct {
 }
 
 // WriteBulletin writes a month's bulletin into the site's archive, and the archive's index. print,
-// when not nil, prints the written HTML into the PDF path (the browser package does it).
-func WriteBulletin(outDir string, b *Bulletin, echartsJS string, print func(htmlPath, pdfPath string) error) (ArchivedBulletin, error) {
+// when not nil, prints the written HTML into the PDF path (the browser package does it); it is
+// told where the month's earlier PDF is, which it may read (a missing file is no error).
+func WriteBulletin(outDir string, b *Bulletin, echartsJS string, print func(htmlPath, pdfPath, previousPDF string) error) (ArchivedBulletin, error) {
 	var res ArchivedBulletin
 	js, err := os.ReadFile(echartsJS)
 	if err != nil {
@@ -92,7 +93,7 @@ func WriteBulletin(outDir string, b *Bulletin, echartsJS string, print func(html
 		if print != nil {
 			res.PDF = filepath.Join(res.Dir, "bulletin.pdf")
 			tmp := res.PDF + ".tmp"
-			if err := print(res.HTML, tmp); err != nil {
+			if err := print(res.HTML, tmp, res.PDF); err != nil {
 				os.Remove(tmp)
 				return err
 			}

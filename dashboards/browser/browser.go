@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,8 +26,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // DefaultPath is Debian's real binary. /usr/bin/chromium is a shell wrapper that sources
@@ -299,32 +300,36 @@ const pageFooter = `<div style="width:100%;font-size:9px;text-align:center;color
 	`第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>`
 
 // PrintPDF prints url on A4 with backgrounds, as the bulletins are printed: page numbers in the
-// footer, and the headings as the PDF's outline (its bookmarks), so a reader jumps to a chapter.
-func (b *Browser) PrintPDF(ctx context.Context, url, pdfPath string) error {
+// footer, the headings as the PDF's outline (its bookmarks), and the links of a table of
+// contents as links inside the PDF. Links to other pages are dropped from the print: they name
+// files on this machine, which the reader of a forwarded PDF does not have.
+//
+// A page with a table of contents (window.sdwTOC) gets the page each entry's target was printed
+// on. That needs the print itself, so a page is printed twice unless the numbers are guessed
+// right: previous, when it names an earlier print of the same page (the month's bulletin
+// generated again), gives the guess, and one print is enough when the printed pages match it.
+// It returns how many times the page was printed.
+func (b *Browser) PrintPDF(ctx context.Context, url, pdfPath, previous string) (int, error) {
 	tab, done := b.tab(ctx)
 	defer done()
 	if err := chromedp.Do(tab, open(url)); err != nil {
-		return err
+		return 0, err
+	}
+	hasTOC, err := chromedp.Run(tab, chromedp.Evaluate[bool](printLinksJS))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", url, err)
 	}
 	print := chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground(),
 		chromedp.PDFMargins(0.5, 0.45, 0.6, 0.45), chromedp.PDFHeaderTemplate("<span></span>"), chromedp.PDFFooterTemplate(pageFooter),
 		chromedp.PDFOutlineAndTagged())
-	pdf, err := chromedp.Run(tab, print)
-	if err != nil {
-		return fmt.Errorf("print %s: %w", url, err)
-	}
-	// A page with a table of contents (window.sdwTOC) gets the pages its headings were printed
-	// on, read from the PDF's outline, and is printed again: the numbers fill lines the TOC
-	// already has, so nothing moves between the two prints.
-	has, err := chromedp.Run(tab, chromedp.Evaluate[bool](`typeof window.sdwTOC === "function"`))
-	if err != nil {
-		return fmt.Errorf("%s: %w", url, err)
-	}
-	if has {
-		pages, err := headingPages(pdf)
+	if !hasTOC {
+		pdf, err := chromedp.Run(tab, print)
 		if err != nil {
-			return fmt.Errorf("%s: read the printed outline: %w", url, err)
+			return 1, fmt.Errorf("print %s: %w", url, err)
 		}
+		return 1, os.WriteFile(pdfPath, pdf, 0o644)
+	}
+	number := func(pages map[string]int) error {
 		arg, err := json.Marshal(pages)
 		if err != nil {
 			return err
@@ -332,33 +337,100 @@ func (b *Browser) PrintPDF(ctx context.Context, url, pdfPath string) error {
 		if _, err := chromedp.Run(tab, chromedp.Evaluate[int]("window.sdwTOC("+string(arg)+")")); err != nil {
 			return fmt.Errorf("%s: number the contents: %w", url, err)
 		}
-		if pdf, err = chromedp.Run(tab, print); err != nil {
-			return fmt.Errorf("print %s: %w", url, err)
-		}
+		return nil
 	}
-	return os.WriteFile(pdfPath, pdf, 0o644)
+	guess := map[string]int{}
+	if old, err := os.ReadFile(previous); err == nil {
+		guess, _ = destinationPages(old) // an unreadable earlier print only costs the second print
+	}
+	if err := number(guess); err != nil {
+		return 0, err
+	}
+	pdf, err := chromedp.Run(tab, print)
+	if err != nil {
+		return 1, fmt.Errorf("print %s: %w", url, err)
+	}
+	pages, err := destinationPages(pdf)
+	if err != nil {
+		return 1, fmt.Errorf("%s: read the printed links' pages: %w", url, err)
+	}
+	if maps.Equal(pages, guess) {
+		return 1, os.WriteFile(pdfPath, pdf, 0o644)
+	}
+	// The numbers only fill lines the contents already have, so nothing moves between prints.
+	if err := number(pages); err != nil {
+		return 1, err
+	}
+	if pdf, err = chromedp.Run(tab, print); err != nil {
+		return 2, fmt.Errorf("print %s: %w", url, err)
+	}
+	return 2, os.WriteFile(pdfPath, pdf, 0o644)
 }
 
-// headingPages maps each heading of a printed PDF's outline to the page it starts on (the first
-// when a title repeats).
-func headingPages(pdf []byte) (map[string]int, error) {
+// printLinksJS readies a page's links for print and says whether it has a table of contents.
+// A link to a place in the same page is written as "#id", which Chromium prints as a link
+// inside the PDF (to a named destination) only when the URL it resolves to is the document's
+// base URL with a fragment (the pages set <base>); any other link loses its href.
+const printLinksJS = `(function () {
+  var here = location.href.split("#")[0];
+  document.querySelectorAll("a[href]").forEach(function (a) {
+    var u = a.href.split("#");
+    if (u[0] === here && u[1]) {
+      a.setAttribute("href", "#" + u[1]);
+      return;
+    }
+    a.removeAttribute("href");
+  });
+  return typeof window.sdwTOC === "function";
+})()`
+
+// destinationPages maps each named destination of a printed PDF (the target of an in-page link,
+// by its element id) to the page it is on.
+func destinationPages(pdf []byte) (map[string]int, error) {
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
-	bms, err := api.Bookmarks(bytes.NewReader(pdf), conf)
+	pc, err := api.ReadContext(bytes.NewReader(pdf), conf)
+	if err != nil {
+		return nil, err
+	}
+	xt := pc.XRefTable
+	root, err := xt.Catalog()
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]int{}
-	var walk func([]pdfcpu.Bookmark)
-	walk = func(bs []pdfcpu.Bookmark) {
-		for _, b := range bs {
-			if _, ok := out[b.Title]; !ok {
-				out[b.Title] = b.PageFrom
-			}
-			walk(b.Kids)
-		}
+	obj, ok := root.Find("Dests")
+	if !ok {
+		return out, nil
 	}
-	walk(bms)
+	dests, err := xt.DereferenceDict(obj)
+	if err != nil {
+		return nil, err
+	}
+	for name, o := range dests {
+		d, err := xt.Dereference(o)
+		if err != nil {
+			return nil, err
+		}
+		if dict, ok := d.(types.Dict); ok { // the long form << /D [page …] >>
+			if d, err = xt.Dereference(dict["D"]); err != nil {
+				return nil, err
+			}
+		}
+		arr, ok := d.(types.Array)
+		if !ok || len(arr) == 0 {
+			return nil, fmt.Errorf("destination %s: %v is not [page …]", name, d)
+		}
+		ref, ok := arr[0].(types.IndirectRef)
+		if !ok {
+			return nil, fmt.Errorf("destination %s: %v names no page", name, arr[0])
+		}
+		n, err := xt.PageNumber(ref.ObjectNumber.Value())
+		if err != nil || n == 0 {
+			return nil, fmt.Errorf("destination %s: no page for object %d (%v)", name, ref.ObjectNumber.Value(), err)
+		}
+		out[name] = n
+	}
 	return out, nil
 }
 
