@@ -107,6 +107,18 @@ func TestHazardMetrics(t *testing.T) {
 		{"hazard_clearance_rate", "month", "district", "", "2025-01-01", 1, 2, 50},
 		{"hazard_clearance_rate", "year", "district", "", "2024-01-01", 0, 1, 0},
 		{"hazard_clearance_rate", "year", "town", lq, "2025-01-01", 0, 1, 0},
+		// 重大 open at month ends: Jan G8 (closed 02-10); Feb, Jun G3 once for its two reports;
+		// 2024 year end G8; 2023-12 none. 重大 closed: Feb G8; none in January or 2024.
+		{"major_hazards_open", "month", "district", "", "2025-01-01", 1, 0, 1},
+		{"major_hazards_open", "month", "district", "", "2025-02-01", 1, 0, 1},
+		{"major_hazards_open", "month", "town", lq, "2025-06-01", 1, 0, 1},
+		{"major_hazards_open", "month", "town", gl, "2025-06-01", 0, 0, 0},
+		{"major_hazards_open", "year", "district", "", "2024-01-01", 1, 0, 1},
+		{"major_hazards_open", "month", "district", "", "2023-12-01", 0, 0, 0},
+		{"major_hazards_closed", "month", "district", "", "2025-02-01", 1, 0, 1},
+		{"major_hazards_closed", "month", "district", "", "2025-01-01", 0, 0, 0},
+		{"major_hazards_closed", "year", "district", "", "2025-01-01", 1, 0, 1},
+		{"major_hazards_closed", "year", "district", "", "2024-01-01", 0, 0, 0},
 		// 重大 overdue at month ends: Jan H8; Feb none; May, Jun G3 once for its two reports.
 		{"major_hazards_overdue", "month", "district", "", "2025-01-01", 1, 0, 1},
 		{"major_hazards_overdue", "month", "district", "", "2025-02-01", 0, 0, 0},

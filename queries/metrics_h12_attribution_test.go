@@ -31,10 +31,10 @@ func TestAttributionByDate(t *testing.T) {
 	const gl, lq, xy, xm, p01 = "370812001", "370812003", "370812105", "370812111", "P01"
 	d := func(s string) *time.Time { x := day(s); return &x }
 	none := (*time.Time)(nil)
-	cols := "hazard_id, dedup_group_id, level, enterprise_id, town_code, territorial_unit, industry_code, found_date, found_by_level, " +
+	cols := "hazard_id, src_id, dedup_group_id, level, enterprise_id, town_code, territorial_unit, industry_code, found_date, found_by_level, " +
 		"deadline_date, closed_date, status, _version"
 	hz := func(id, level, ent, town, unit, found, by string, deadline *time.Time, v uint64) []any {
-		return []any{id, id, level, ent, town, unit, "IT", day(found), by, deadline, none, "整改中", v}
+		return []any{id, id, id, level, ent, town, unit, "IT", day(found), by, deadline, none, "整改中", v}
 	}
 	insert(t, db, "fact_hazard", cols,
 		hz("H1", "一般", "E1", lq, lq, "2025-05-10", "企业", nil, 1),
