@@ -32,7 +32,7 @@ func (p *Pipeline) Bulletin(ctx context.Context, o BulletinOptions) (dashboards.
 		return dashboards.ArchivedBulletin{}, err
 	}
 	b, err := dashboards.FreezeBulletin(ctx, p.DB, dashboards.BulletinRequest{Month: o.Month, Sources: sources, By: whoami(),
-		Refreeze: o.Refreeze, Reason: o.Reason})
+		Refreeze: o.Refreeze, Reason: o.Reason, Lock: p.freezeLock(o.Month)})
 	if err != nil {
 		return dashboards.ArchivedBulletin{}, err
 	}
@@ -80,6 +80,32 @@ func (p *Pipeline) dashboardSources() ([]dashboards.Source, error) {
 }
 
 // whoami is who a snapshot or refreeze is recorded as made by: the OS user at the host.
+// freezeLock takes the month's freeze lease in the warehouse, the one the schedulers use for
+// their jobs, so it holds across processes and hosts: a second freeze waits for the first and
+// then reads its snapshot.
+func (p *Pipeline) freezeLock(month time.Time) func(context.Context) (func(), error) {
+	return func(ctx context.Context) (func(), error) {
+		l := &leases{db: p.DB, owner: whoami(), cfg: LeaseConfig{}.withDefaults()}
+		job := "bulletin-freeze-" + month.Format("2006-01")
+		for {
+			ls, holder, err := l.acquire(ctx, job)
+			if err != nil {
+				return nil, err
+			}
+			if ls != nil {
+				ls.ctx(ctx) // renewed while the freeze runs
+				return ls.release, nil
+			}
+			p.logf("bulletin: %s 正在由另一进程冻结，等待 (another process is freezing this month: %s)", month.Format("2006-01"), holder)
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Second):
+			}
+		}
+	}
+}
+
 func whoami() string {
 	name := "unknown"
 	if u, err := user.Current(); err == nil {

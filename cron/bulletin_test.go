@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -229,5 +230,42 @@ func TestBulletinFreezesAndPrints(t *testing.T) {
 	}
 	if _, err := queries.LoadSnapshot(ctx, db, time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)); !errors.Is(err, queries.ErrNoSnapshot) {
 		t.Errorf("August was frozen anyway: %v", err)
+	}
+}
+
+// Two first generations of the same month at once (the scheduler's monthly run and a user's
+// command) write one snapshot: the second waits for the first's freeze and reads it, so both
+// archive the same figures under the same hash.
+func TestConcurrentFreezesWriteOneSnapshot(t *testing.T) {
+	ctx := context.Background()
+	db := warehousetest.New(t)
+	insertAccident(t, db, "S1", "2025-05-10 09:00")
+	may := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
+	js := echartsJS(t)
+	ids := make([]uint64, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each its own site folder, as two hosts would have.
+			p := &Pipeline{DB: db, OutDir: filepath.Join(t.TempDir(), "out"), EChartsJS: js}
+			if _, errs[i] = p.Bulletin(ctx, BulletinOptions{Month: may}); errs[i] == nil {
+				var snap *queries.Snapshot
+				snap, errs[i] = queries.LoadSnapshot(ctx, db, may)
+				if snap != nil {
+					ids[i] = snap.ID
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatal(errs)
+	}
+	var n uint64
+	if err := db.QueryRow(ctx, "SELECT count() FROM rpt_snapshot WHERE month = '2025-05-01'").Scan(&n); err != nil || n != 1 || ids[0] != ids[1] {
+		t.Errorf("May frozen %d times (%v), snapshots read %v; want one, read by both", n, err, ids)
 	}
 }

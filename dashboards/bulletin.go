@@ -128,6 +128,7 @@ type BulletinRequest struct {
 	By       string
 	Refreeze bool
 	Reason   string
+	Lock     func(context.Context) (func(), error) // see queries.FreezeRequest.Lock
 }
 
 // Bulletin is a frozen month ready to render.
@@ -176,7 +177,7 @@ func FreezeBulletin(ctx context.Context, db *warehouse.DB, req BulletinRequest) 
 		return nil
 	}
 	snap, created, err := queries.Freeze(ctx, db, queries.FreezeRequest{Month: req.Month, By: req.By, Refreeze: req.Refreeze,
-		Reason: req.Reason, Check: check, Derive: derive})
+		Reason: req.Reason, Check: check, Derive: derive, Lock: req.Lock})
 	if err != nil {
 		return nil, err
 	}

@@ -66,6 +66,10 @@ type FreezeRequest struct {
 	// Derive computes figures from the frozen set that are frozen with it (the ranking, the
 	// sources' completeness for the month); nil for none.
 	Derive func(context.Context, *Set) (map[string]json.RawMessage, error)
+	// Lock, when set, is held while a new snapshot is computed and written, so that two
+	// freezes of the same month (the scheduler's run and a user's command) do not both write
+	// one: the second waits, then reads the first's. It returns the function that releases it.
+	Lock func(context.Context) (func(), error)
 }
 
 // MonthEnd is the cut-off of a month: its last day.
@@ -86,6 +90,21 @@ func Freeze(ctx context.Context, db *warehouse.DB, req FreezeRequest) (snap *Sna
 		return nil, false, err
 	case req.Refreeze && strings.TrimSpace(req.Reason) == "":
 		return nil, false, fmt.Errorf("--refreeze 需要 --reason 说明理由 (a refreeze needs --reason)")
+	}
+	if req.Lock != nil {
+		unlock, err := req.Lock(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		defer unlock()
+		// Frozen by another while this one waited: that snapshot is the month's.
+		if !req.Refreeze {
+			if other, err := LoadSnapshot(ctx, db, month); err == nil {
+				return other, false, nil
+			} else if !errors.Is(err, ErrNoSnapshot) {
+				return nil, false, err
+			}
+		}
 	}
 	cat, err := Metrics()
 	if err != nil {
