@@ -9,7 +9,7 @@ BIN := bin/safetydw
 # Debian packages the browser tests and PDF bulletins need (poppler-utils: the bulletin test reads the PDF with pdftotext and pdffonts).
 BROWSER_DEBS := chromium fonts-wqy-zenhei poppler-utils
 
-.PHONY: demo test bench build assets clickhouse clickhouse-stop browser sample vet clean cluster cluster-stop cluster-test cluster-bench
+.PHONY: demo test bench bench-scale build assets clickhouse clickhouse-stop browser sample vet clean cluster cluster-stop cluster-test cluster-bench
 
 demo: build assets clickhouse
 	$(BIN) demo
@@ -22,6 +22,10 @@ test: assets clickhouse browser
 bench: assets clickhouse
 	go test -run '^$$' -bench 'Split|Transform' -benchmem ./etl/...
 	go test -run '^$$' -bench SensorLoad -benchtime 1x -count 3 -timeout 60m ./etl/
+
+# The whole pipeline at scale 1 and 10, each step timed, with the ratio (deploy/bench-scale.sh; BENCHMARKS.md).
+bench-scale: build assets clickhouse browser
+	deploy/bench-scale.sh
 
 build:
 	go build -o $(BIN) ./cmd/safetydw

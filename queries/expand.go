@@ -84,11 +84,15 @@ func (s Spec) SQL(asOf time.Time) string {
 	var rows string
 	switch s.Kind {
 	case "stock":
+		ends := spine(s.Grains, s.FromDate(), asOf)
+		if s.Window != nil {
+			ends, source = windowed(ends, source, s.Window, dims)
+		}
 		rows = fmt.Sprintf(`SELECT *, arrayJoin(%s) AS _g, arrayJoin(%s) AS _d,
 		_g.1 AS period_type, _g.2 AS period_end, _g.3 AS partial,
 		if(_g.1 = 'month', toStartOfMonth(_g.2), toStartOfYear(_g.2)) AS period_start,
 		_d.1 AS dim_type, _d.2 AS dim_code
-	FROM (%s)`, spine(s.Grains, s.FromDate(), asOf), dimArray(dims), source)
+	FROM (%s)`, ends, dimArray(dims), source)
 	default:
 		from := ""
 		if f := s.FromDate(); !f.IsZero() {
@@ -119,6 +123,34 @@ func (s Spec) SQL(asOf time.Time) string {
 		"period_type, period_start, period_end, partial, 'district' AS dim_type, '' AS dim_code",
 		r.Numerator, r.Denominator, rv, "period_type, period_start, period_end, partial")
 	return fmt.Sprintf("SELECT %s FROM (%s)\nUNION ALL\nSELECT %s FROM (%s)", resultColumns, main, resultColumns, rollup)
+}
+
+// windowed narrows a stock metric's spine to the period ends where a row can count: from ≤ end
+// < until (until NULL: no end). Without it every row meets every period end (a hazard of 2024
+// at each of some 40 ends × 5 dimensions) only for its measures to drop it again. The cells
+// must stay exactly those of the full spine, zero ones included: so one carrier row per
+// distinct set of dimension columns is added, met at the period ends outside its own window
+// (inside it the row is already there once), where by the window's promise it counts nothing.
+func windowed(ends, source string, window, dims []string) (string, string) {
+	from, until := window[0], window[1]
+	// The row's dates reach the lambda as arguments (replicate), not captured: see unitAt.
+	ends = fmt.Sprintf(`arrayFilter((g, f, u, c) -> (f <= g.2 AND (isNull(u) OR g.2 < assumeNotNull(u))) != c, %s,
+		replicate(%s, %s), replicate(%s, %s), replicate(_carrier, %s))`, ends, from, ends, until, ends, ends)
+	// Each row comes twice, as itself and as a would-be carrier; LIMIT BY keeps every row as
+	// itself (its own _key) and one carrier per set of dimension columns (_key 0). A UNION ALL of
+	// the source with its carriers fails on 18.16 ("Cannot convert column park because it is non
+	// constant in source stream").
+	by := []string{"_carrier", "_key"}
+	for _, id := range dims {
+		if d, _ := DimensionByID(id); d.Column != "" {
+			by = append(by, d.Column)
+		}
+	}
+	source = fmt.Sprintf(`SELECT * FROM (
+		SELECT *, arrayJoin([toUInt8(0), toUInt8(1)]) AS _carrier, if(_carrier = 1, 0, _row) AS _key
+		FROM (SELECT *, rowNumberInAllBlocks() + 1 AS _row FROM (%s))
+	) LIMIT 1 BY %s`, source, strings.Join(by, ", "))
+	return ends, source
 }
 
 // aggregate groups rows and computes the measures in two levels with private aliases, so that

@@ -48,6 +48,7 @@ type Spec struct {
 	Denominator string   `yaml:"denominator"` // aggregate; empty for plain counts and sums
 	Value       string   `yaml:"value"`       // expression of numerator and denominator; default below
 	Rollup      *Rollup  `yaml:"rollup"`      // the district row from another dimension's rows, when not the same formula
+	Window      []string `yaml:"window"`      // stock: [from, until] source columns; a row counts only at period ends in [from, until)
 	Chart       string   `yaml:"chart"`       // trend | bars | burndown | none: how topic and unit pages draw it
 
 	File       string `yaml:"-"`
@@ -366,6 +367,9 @@ func (s Spec) check(targets map[string]refdata.Target) error {
 				bad(field, "no parameter %s in warehouse/refdata/parameters.csv", m[1])
 			}
 		}
+	}
+	if s.Window != nil && (s.Kind != "stock" || len(s.Window) != 2 || s.Window[0] == "" || s.Window[1] == "") {
+		bad("window", "%q: a stock metric's two source columns [from, until] (from ≤ period end < until, until NULL = still open)", s.Window)
 	}
 	if r := s.Rollup; r != nil {
 		if r.From == "" || !s.HasDimension(r.From) || r.From == "district" {
