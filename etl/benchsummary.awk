@@ -1,6 +1,6 @@
 # Summarises `go test -bench SensorLoad -count N` output: per benchmark, the min / median /
 # max of each reported metric over the runs (make bench pipes through this).
-{ print }
+{ print; fflush() }
 /^BenchmarkSensorLoad\// {
 	name = $1; sub(/-[0-9]+$/, "", name)
 	if (!(name in runs)) order[++nb] = name
