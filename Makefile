@@ -18,10 +18,11 @@ test: assets clickhouse browser
 	go vet ./...
 	go test -count=1 -timeout 30m ./...
 
-# The CPU stages alone, then whole loads against clickhouse-client (BENCH_ROWS picks one size).
+# The CPU stages alone, then whole loads against clickhouse-client, five runs each, with the
+# min / median / max of every figure at the end (BENCH_ROWS picks one size).
 bench: assets clickhouse
-	go test -run '^$$' -bench 'Split|Transform' -benchmem ./etl/...
-	go test -run '^$$' -bench SensorLoad -benchtime 1x -count 3 -timeout 60m ./etl/
+	go test -run '^$$' -bench 'Split|Transform|Archive' -benchmem ./etl/...
+	set -o pipefail; go test -run '^$$' -bench SensorLoad -benchtime 1x -count 5 -timeout 120m ./etl/ | awk -f etl/benchsummary.awk
 
 # The whole pipeline at scale 1 and 10, each step timed, with the ratio (deploy/bench-scale.sh; BENCHMARKS.md).
 bench-scale: build assets clickhouse browser

@@ -17,14 +17,11 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"safetydw/etl/chload"
 	"safetydw/etl/dataset"
 	"safetydw/etl/files"
 	"safetydw/etl/httpapi"
-	"safetydw/etl/landing"
 	"safetydw/etl/normalize"
 	"safetydw/etl/source"
 	"safetydw/etl/sqldb"
@@ -203,6 +200,8 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, meta dat
 			p.release()
 		}
 	}()
+	arch := r.newArchiver()
+	defer arch.close()
 	var file fileTotals // a chunked file's counts, recorded when its last chunk is in
 	var stream *chload.Stream
 	defer func() {
@@ -234,7 +233,8 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, meta dat
 			}
 		}
 		file.add(res)
-		err = r.store(ctx, src, ds, p, st.RunID, file, &stream)
+		arch.add(ds, src, p)
+		err = r.store(ctx, src, ds, p, st.RunID, file, &stream, arch)
 		p.release()
 		if err != nil {
 			return fmt.Errorf("%s: %w", b.Locator, err)
@@ -253,7 +253,7 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, meta dat
 	return ctx.Err()
 }
 
-// prepared is a batch read, transformed and archived ahead of its insert.
+// prepared is a batch read and transformed ahead of its insert.
 type prepared struct {
 	b       *source.Batch
 	id      string // run id and sequence: names the batch in the quarantine and the archive
@@ -275,11 +275,9 @@ func (p prepared) release() {
 // server's insert then overlap on a small machine, as clickhouse-client's own streaming does.
 const transformWorkers = 2
 
-// prepare reads batches in one goroutine, transforms and archives them in transformWorkers
-// others, and hands them to ready in their original order. Archiving here, as extracted,
-// keeps the Parquet writing off the insert's path; a batch archived but not inserted is one
-// the next run loads anyway. prepare closes ready when the connector is done, fails, or the
-// run is cancelled.
+// prepare reads batches in one goroutine, transforms them in transformWorkers others, and
+// hands them to ready in their original order. prepare closes ready when the connector is
+// done, fails, or the run is cancelled.
 func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset.Dataset, src SourceConfig, runID string, meta dataset.Meta, ready chan<- prepared) {
 	defer close(ready)
 	type job struct {
@@ -364,38 +362,10 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, meta dataset.M
 	}
 	p.res = res
 	p.rejects = r.rejectRecord(src.Name, b, res.Rejects, p.id)
-	p.err = r.archive(ds, src, p)
-}
-
-// archive writes a prepared batch's rows and rejects to the landing archive. A file's rows
-// are marked as a whole file's, so a replay keeps only the latest sending of each file.
-func (r *Runner) archive(ds *dataset.Dataset, src SourceConfig, p *prepared) error {
-	if r.Landing == "" {
-		return nil
-	}
-	b := p.b
-	recs := p.res.Records
-	if len(recs) == 0 && b.Hash != "" {
-		rb := array.NewRecordBuilder(memory.DefaultAllocator, ds.Schema())
-		empty := rb.NewRecordBatch()
-		rb.Release()
-		defer empty.Release()
-		recs = []arrow.RecordBatch{empty}
-	}
-	if _, err := landing.Archive(r.Landing, ds.Table, src.Name, b.Locator, p.id, b.Hash != "", recs); err != nil {
-		return err
-	}
-	if p.rejects != nil {
-		// Quarantine rows keep every sending's, as the live table does.
-		if _, err := landing.Archive(r.Landing, "etl_quarantine", src.Name, b.Locator, p.id, false, []arrow.RecordBatch{p.rejects}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // checkKeys quarantines the batch's rows that conflict with rows loaded before (keyCheck),
-// and then rebuilds its quarantine record and its archive without them.
+// and then rebuilds its quarantine record; the batch is archived after this, as stored.
 func (r *Runner) checkKeys(ctx context.Context, ds *dataset.Dataset, src SourceConfig, p *prepared) error {
 	n, err := r.keyCheck(ctx, ds, p)
 	if err != nil || n == 0 {
@@ -405,17 +375,18 @@ func (r *Runner) checkKeys(ctx context.Context, ds *dataset.Dataset, src SourceC
 		p.rejects.Release()
 	}
 	p.rejects = r.rejectRecord(src.Name, p.b, p.res.Rejects, p.id)
-	return r.archive(ds, src, p)
+	return nil
 }
 
-// store inserts a batch's rows and its rejects, then commits the batch's checkpoint. A crash
-// before the commit makes the next run read the batch again; facts and quarantine are keyed,
-// so nothing doubles, and a watermark never runs ahead of the data.
+// store inserts a batch's rows and its rejects, waits until the archive holds the batch, then
+// commits the batch's checkpoint. A crash before the commit makes the next run read the batch
+// again; facts and quarantine are keyed, so nothing doubles, and neither the table nor the
+// archive misses a batch whose checkpoint moved.
 //
 // The chunks of one file go to the server as one INSERT (stream), a block per chunk, so the
 // server writes a chunk while the next is read: the file counts as loaded only after its last
 // chunk anyway. Every other batch is its own INSERT, finished before its checkpoint moves.
-func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, p prepared, runID string, file fileTotals, stream **chload.Stream) error {
+func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, p prepared, runID string, file fileTotals, stream **chload.Stream, arch *archiver) error {
 	b, res := p.b, p.res
 	if err := r.insertRows(ctx, ds.Table, b, res.Records, stream); err != nil {
 		return r.clickhouse(err)
@@ -427,6 +398,11 @@ func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Datase
 	}
 	for _, rej := range res.Rejects {
 		r.logf("  隔离 (quarantined) %s 第 %d 行 字段 %s: %s", b.Locator, rej.Row, rej.Field, rej.Reason)
+	}
+	if (b.Hash != "" && !b.More) || b.Cursor != nil {
+		if err := arch.wait(); err != nil {
+			return err
+		}
 	}
 	if b.Hash != "" && !b.More {
 		if err := r.markLoaded(ctx, src.Name, b, file, runID); err != nil {

@@ -41,6 +41,14 @@ type Stream struct {
 	db    *warehouse.DB
 	table string
 	names []string
+	// per column, the slices handed to clickhouse-go, reused from block to block: it copies
+	// what it is given, so a file's blocks need one set, not one per block.
+	scratch []scratch
+}
+
+type scratch struct {
+	strs []string
+	secs []int64
 }
 
 // Open starts an INSERT into table for records of the schema.
@@ -53,7 +61,7 @@ func Open(ctx context.Context, db *warehouse.DB, table string, schema *arrow.Sch
 	if err != nil {
 		return nil, fmt.Errorf("insert into %s: %w", table, db.Explain(err))
 	}
-	return &Stream{batch: batch, db: db, table: table, names: names}, nil
+	return &Stream{batch: batch, db: db, table: table, names: names, scratch: make([]scratch, len(names))}, nil
 }
 
 // Write appends the records column by column and sends them as one block.
@@ -61,10 +69,11 @@ func (s *Stream) Write(recs []arrow.RecordBatch) (int, error) {
 	rows := 0
 	for _, rec := range recs {
 		for i, col := range rec.Columns() {
-			v, err := columnValues(col, rec.Schema().Field(i).Nullable)
+			v, err := columnValues(col, rec.Schema().Field(i).Nullable, &s.scratch[i])
 			if err == nil {
 				err = s.batch.Column(i).Append(v)
 			}
+			clear(s.scratch[i].strs) // they point into the record, which the caller releases
 			if err != nil {
 				return rows, fmt.Errorf("%s.%s: %w", s.table, s.names[i], err)
 			}
@@ -91,10 +100,10 @@ func (s *Stream) Abort() { _ = s.batch.Abort() }
 // columnValues returns the slice clickhouse-go takes for the column. Fixed-width columns
 // hand over Arrow's own buffer. A Nullable ClickHouse column takes pointers even when no
 // value is null, so the Arrow field's nullability decides, not the data.
-func columnValues(col arrow.Array, nullable bool) (any, error) {
+func columnValues(col arrow.Array, nullable bool, sc *scratch) (any, error) {
 	switch a := col.(type) {
 	case *array.String:
-		out := make([]string, a.Len())
+		out := resize(&sc.strs, a.Len())
 		for i := range out {
 			out[i] = a.Value(i) // aliases Arrow's buffer; clickhouse-go copies on append
 		}
@@ -157,11 +166,20 @@ func columnValues(col arrow.Array, nullable bool) (any, error) {
 			}
 			return out, nil
 		}
-		out := make([]int64, a.Len())
+		out := resize(&sc.secs, a.Len())
 		for i, v := range a.TimestampValues() {
 			out[i] = int64(v) / div
 		}
 		return out, nil
 	}
 	return nil, fmt.Errorf("arrow type %s has no ClickHouse mapping", col.DataType())
+}
+
+// resize returns *buf with n elements, grown only when it is too small.
+func resize[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	*buf = (*buf)[:n]
+	return *buf
 }

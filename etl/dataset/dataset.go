@@ -225,6 +225,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	}
 	b := newBuilder(d, len(rows))
 	defer b.release()
+	b.reserveText(d, rows, colFor, meta)
 	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), filled: make([]uint64, len(d.Columns)), Meta: meta}
 	for i, c := range d.Columns {
 		if len(c.Headers) == 0 {

@@ -24,11 +24,15 @@ type Config struct {
 	Patterns  []string `yaml:"patterns"`   // globs relative to the drop folder, e.g. drills/*/*.xlsx
 	Encoding  string   `yaml:"encoding"`   // CSV encoding: empty detects UTF-8 (with or without BOM) or GB18030
 	Sheet     string   `yaml:"sheet"`      // XLSX sheet name: empty takes the first sheet
-	ChunkRows int      `yaml:"chunk_rows"` // CSV and JSON Lines are read in chunks of this many rows (default 100,000)
+	ChunkRows int      `yaml:"chunk_rows"` // CSV and JSON Lines are read in chunks of this many rows (default 50,000)
 }
 
-// DefaultChunkRows keeps a chunk near the block size ClickHouse inserts fastest here.
-const DefaultChunkRows = 100_000
+// DefaultChunkRows is the rows of one chunk, and so of one block sent to ClickHouse (the
+// server squashes small blocks of an INSERT into larger parts itself). 50,000 rather than
+// 100,000 halves what the loader holds at once (a chunk's text, rows, Arrow batch and block
+// are in flight several times over): at 20 M rows with the archive, peak RSS 231 MiB instead of
+// 357 MiB under the default collector, and less CPU too (13.5 s user instead of 16.4 s).
+const DefaultChunkRows = 50_000
 
 // Connector yields the matching files in path order: XLSX and JSON whole, CSV and JSON Lines
 // in chunks, so memory stays bounded however large a file is.

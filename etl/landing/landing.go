@@ -59,8 +59,7 @@ func Archive(dir, table, source, locator, name string, file bool, recs []arrow.R
 	if err != nil {
 		return "", err
 	}
-	// Snappy: cheap on the hot path; the archive is for replay, not for the smallest size.
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithMaxRowGroupLength(1<<20))
+	props := parquet.NewWriterProperties(writerProps...)
 	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		f.Close()
@@ -76,6 +75,20 @@ func Archive(dir, table, source, locator, name string, file bool, recs []arrow.R
 		return "", fmt.Errorf("archive %s: %w", path, err)
 	}
 	return path, os.Rename(tmp, path)
+}
+
+// writerProps are cheap to write, for the archive is written on the load's path and read
+// back whole by Replay: LZ4 (raw) rather than Snappy, no dictionaries (a sensor value column
+// has as many distinct values as rows, and hashing them cost more than the rest of the
+// writing) and no column statistics (Replay reads every row, it never skips row groups). The
+// archive still comes to about 4 bytes per sensor reading (BENCHMARKS.md). Archives written
+// before, with Snappy and dictionaries, read back the same: a Parquet file names its codec and
+// encodings.
+var writerProps = []parquet.WriterProperty{
+	parquet.WithCompression(compress.Codecs.Lz4Raw),
+	parquet.WithDictionaryDefault(false),
+	parquet.WithStats(false),
+	parquet.WithMaxRowGroupLength(1 << 20),
 }
 
 func safeName(s string) string {

@@ -1,0 +1,113 @@
+package landing
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+
+	"safetydw/etl/dataset"
+	"safetydw/etl/source"
+	"safetydw/warehouse/warehousetest"
+)
+
+// oldWriterProps are the archive's settings before the switch to LZ4 without dictionaries.
+var oldWriterProps = []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithMaxRowGroupLength(1 << 20)}
+
+// readings turns n sensor readings of three points into record batches through the dataset,
+// as a load does: row i is point P(i mod 3) at 2026-01-01 10:00 plus i minutes, value i + 0.25.
+func readings(t testing.TB, n int, file string) []arrow.RecordBatch {
+	t.Helper()
+	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC) // read as China time
+	tab := &source.Table{Path: file, Rows: []source.Row{{Num: 1, Values: []string{"point_id", "ts", "value", "quality"}}}}
+	for i := 0; i < n; i++ {
+		ts := t0.Add(time.Duration(i) * time.Minute).Format(time.DateTime)
+		tab.Rows = append(tab.Rows, source.Row{Num: i + 2, Values: []string{"P" + strconv.Itoa(i%3), ts, strconv.Itoa(i) + ".25", "0"}})
+	}
+	res := dataset.SensorReadings().Transform(tab, dataset.Meta{Version: 1, File: file, FromFile: true})
+	if res.Err != nil || res.Loaded != n {
+		t.Fatalf("transform: %v, %d of %d loaded", res.Err, res.Loaded, n)
+	}
+	return res.Records
+}
+
+// An archive written before the codec changed (Snappy with dictionaries) and one written now
+// (LZ4 without) replay side by side into the same rows: a Parquet reader takes each file's
+// own codec and encodings.
+func TestReplayReadsOldAndNewArchives(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	saved := writerProps
+	writerProps = oldWriterProps
+	_, err := Archive(dir, "fact_sensor_reading", "old", "old.csv", "20261101T000000.aa-000001", true, readings(t, 100, "old.csv"))
+	writerProps = saved
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Archive(dir, "fact_sensor_reading", "new", "new.csv", "20261201T000000.bb-000001", true, readings(t, 100, "new.csv")); err != nil {
+		t.Fatal(err)
+	}
+	db := warehousetest.New(t)
+	st, err := Replay(ctx, db, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st["fact_sensor_reading"] != 200 {
+		t.Fatalf("replayed %v, want 200 readings", st)
+	}
+	// Each file: values 0.25 … 99.25 sum to 4950 + 25 = 4975; P0 holds rows 0, 3, … 99 (34 rows).
+	for _, file := range []string{"old.csv", "new.csv"} {
+		var n, p0 uint64
+		var sum float64
+		var last string
+		q := "SELECT count(), countIf(point_id = 'P0'), sum(value), toString(max(ts)) FROM fact_sensor_reading WHERE source_file = ?"
+		if err := db.QueryRow(ctx, q, file).Scan(&n, &p0, &sum, &last); err != nil {
+			t.Fatal(err)
+		}
+		if n != 100 || p0 != 34 || sum != 4975 || last != "2026-01-01 11:39:00" {
+			t.Errorf("%s: %d rows, %d of P0, sum %v, last %s; want 100, 34, 4975, 2026-01-01 11:39:00", file, n, p0, sum, last)
+		}
+	}
+}
+
+// BenchmarkArchiveReadings measures the Parquet writing of one 131,072-row batch of sensor
+// readings (no ClickHouse): the CPU per row the archive adds to a load, before (Snappy with
+// dictionaries) and now (LZ4, no dictionaries, no statistics), and the bytes per row on disk.
+func BenchmarkArchiveReadings(b *testing.B) {
+	recs := readings(b, dataset.BatchRows, "r.csv")
+	for _, c := range []struct {
+		name  string
+		props []parquet.WriterProperty
+	}{{"snappy_dict", oldWriterProps}, {"lz4", writerProps}} {
+		b.Run(c.name, func(b *testing.B) {
+			saved := writerProps
+			writerProps = c.props
+			defer func() { writerProps = saved }()
+			dir := b.TempDir()
+			b.ReportAllocs()
+			var size int64
+			for i := 0; i < b.N; i++ {
+				path, err := Archive(dir, "fact_sensor_reading", "bench", "r.csv", "run-"+strconv.Itoa(i), true, recs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = fileSize(b, path)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(dataset.BatchRows), "ns/row")
+			b.ReportMetric(float64(size)/float64(dataset.BatchRows), "B/row")
+		})
+	}
+}
+
+func fileSize(b *testing.B, path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fi.Size()
+}
