@@ -3,7 +3,8 @@
 #
 # For each scale: generate the sample, load it into a fresh database of its own, refresh every
 # metric, build the site, publish one monthly bulletin (HTML + PDF, the first generation, which
-# freezes the month). Prints one table: step | scale 1 | scale 10 | ratio | peak RSS of each scale.
+# freezes the month) and the same month again (warm: read from its snapshot, printed once when the
+# contents' page numbers still match the month's earlier PDF). Prints one table: step | scale 1 | scale 10 | ratio | peak RSS of each scale.
 # The times are wall-clock seconds of the whole command (/usr/bin/time); the peak RSS is the
 # command's own (the server's memory is not in it: see system.query_log for the queries).
 #
@@ -25,7 +26,7 @@ mkdir -p "$work"
 [ -x "$bin" ] || { echo "bench-scale: $bin missing: run make build (请先编译)" >&2; exit 1; }
 command -v /usr/bin/time >/dev/null || { echo "bench-scale: /usr/bin/time missing: apt-get install -y time (缺少 time)" >&2; exit 1; }
 
-steps="generate load refresh site bulletin"
+steps="generate load refresh site bulletin bulletin-warm"
 declare -A secs rss
 
 # run times one step of one scale: its wall time and peak RSS go to secs/rss, its output to a log.
@@ -57,6 +58,7 @@ for s in $scales; do
   run refresh "$s" "$bin" metrics refresh --as-of "$asof"
   run site "$s" "$bin" dashboards build --out "$dir/site"
   run bulletin "$s" "$bin" bulletin --month "$month" --pdf --out "$dir/site"
+  run bulletin-warm "$s" "$bin" bulletin --month "$month" --pdf --out "$dir/site"
 done
 
 # The table: ratio = last scale / first scale.
