@@ -88,8 +88,10 @@ func objectsToTable(path string, objs []rawObject) (*Table, error) {
 			continue
 		}
 		parsed[i] = m
-		ordered := orderedKeys(o.raw)
-		for _, k := range ordered {
+		if knownKeys(m, seen) {
+			continue // the usual case: records share their keys, whose order is known
+		}
+		for _, k := range orderedKeys(o.raw) {
 			if _, ok := seen[k]; !ok {
 				seen[k] = len(keys)
 				keys = append(keys, k)
@@ -111,6 +113,17 @@ func objectsToTable(path string, objs []rawObject) (*Table, error) {
 		t.Rows = append(t.Rows, Row{Num: o.num, Values: vals, Raw: o.raw})
 	}
 	return t, nil
+}
+
+// knownKeys says whether every key of m is in seen already; only an object with a new key
+// is read a second time for the order of its keys.
+func knownKeys(m map[string]any, seen map[string]int) bool {
+	for k := range m {
+		if _, ok := seen[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // orderedKeys returns the top-level keys of a JSON object in document order.
