@@ -143,3 +143,14 @@ func TestChunkedJSONArrayQuarantinesByElement(t *testing.T) {
 		t.Errorf("fact_drill ids %q, want %q", ids, want)
 	}
 }
+
+// A JSON Lines file of exactly two chunks' lines: the read after the last line finds no
+// line, and that empty chunk is no file without a header. By hand: 4 read, 4 loaded.
+func TestJSONLinesOfWholeChunks(t *testing.T) {
+	body := lines(jsonDrill("B-1"), jsonDrill("B-2"), jsonDrill("B-3"), jsonDrill("B-4"))
+	db := warehousetest.New(t)
+	st := streamRun(t, db, "drills/2024/a.jsonl", body)
+	if got := [3]int{st.Read, st.Loaded, st.Quarantined}; got != [3]int{4, 4, 0} {
+		t.Errorf("read/loaded/quarantined = %v, want [4 4 0]", got)
+	}
+}

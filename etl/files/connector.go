@@ -244,6 +244,7 @@ type chunker struct {
 	lines  *bufio.Scanner
 	stream rowStream
 	head   []source.Row // the file's first rows, repeated so every chunk finds its header
+	keys   []source.Row // JSON Lines: the first chunk's header row (each chunk has its own)
 	batch  source.Batch
 	rows   int
 	line   int
@@ -389,8 +390,17 @@ func (ch *chunker) readJSONLines(t *source.Table) error {
 			objs = append(objs, rawObject{num: ch.line, raw: text})
 		}
 	}
+	if len(objs) == 0 && ch.keys != nil {
+		// The read after the last line of a file whose lines filled whole chunks: no rows,
+		// under the first chunk's header, or the empty chunk would be a file without one.
+		t.Head = ch.keys
+		return nil
+	}
 	tab, _ := objectsToTable(ch.rel, objs)
 	t.Rows = tab.Rows
+	if ch.keys == nil {
+		ch.keys = []source.Row{{Num: 0, Values: append([]string(nil), tab.Rows[0].Values...)}}
+	}
 	return nil
 }
 
