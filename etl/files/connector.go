@@ -30,6 +30,11 @@ type Config struct {
 // DefaultChunkRows keeps a chunk near the block size ClickHouse inserts fastest here.
 const DefaultChunkRows = 100_000
 
+// chunkJSONBytes also ends a JSON or JSON Lines chunk: a record keeps its text (for the
+// quarantine) next to its parsed values, so 100,000 wide records (a hazard is ~500 bytes)
+// held ~150 MB a chunk, and the pipeline holds several chunks at once.
+const chunkJSONBytes = 16 << 20
+
 // Connector yields the matching files in path order, each in chunks (CSV, JSON Lines, XLSX
 // and JSON arrays alike), so memory stays bounded however large a file is.
 type Connector struct {
@@ -109,6 +114,9 @@ func (c *Connector) openStream(df dropFile) (*chunker, error) {
 		func() (io.ReadCloser, error) { return openRegular(df.real) })
 	if err != nil {
 		return nil, err
+	}
+	if js, ok := s.(*jsonStream); ok {
+		js.maxBytes = chunkJSONBytes
 	}
 	return &chunker{rel: df.rel, rows: c.cfg.ChunkRows, stream: s}, nil
 }
@@ -376,7 +384,7 @@ func (ch *chunker) keepHead(t *source.Table) {
 
 func (ch *chunker) readJSONLines(t *source.Table) error {
 	var objs []rawObject
-	for len(objs) < ch.rows {
+	for size := 0; len(objs) < ch.rows && size < chunkJSONBytes; {
 		if !ch.lines.Scan() {
 			ch.done = true
 			if err := ch.lines.Err(); err != nil {
@@ -388,6 +396,7 @@ func (ch *chunker) readJSONLines(t *source.Table) error {
 		text := strings.TrimSpace(strings.TrimPrefix(ch.lines.Text(), "\ufeff"))
 		if text != "" {
 			objs = append(objs, rawObject{num: ch.line, raw: text})
+			size += len(text)
 		}
 	}
 	if len(objs) == 0 && ch.keys != nil {

@@ -204,6 +204,8 @@ type jsonStream struct {
 	dec  *json.Decoder
 	num  int  // elements read
 	wrap bool // the array is a value of an object, whose syntax was checked when opened
+	// maxBytes, when set, also ends a chunk after this much record text (chunkJSONBytes).
+	maxBytes int
 }
 
 // openJSON opens the file (open is called once, or twice for a wrapped array: a first pass
@@ -345,13 +347,14 @@ func (s *jsonStream) notArray(err error) error {
 // is no JSON ends the file's load with an error, as it always did.
 func (s *jsonStream) chunk(t *Table, n int) (bool, error) {
 	var objs []rawObject
-	for len(objs) < n && s.dec.More() {
+	for size := 0; len(objs) < n && (s.maxBytes == 0 || size < s.maxBytes) && s.dec.More(); {
 		var raw json.RawMessage
 		if err := s.dec.Decode(&raw); err != nil {
 			return true, s.notArray(err)
 		}
 		s.num++
 		objs = append(objs, rawObject{num: s.num, raw: string(raw)})
+		size += len(raw)
 	}
 	eof := !s.dec.More()
 	if eof {

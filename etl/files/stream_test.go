@@ -56,3 +56,36 @@ func TestJSONArrayInChunks(t *testing.T) {
 		t.Errorf("b.json chunks %q, %v; want one chunk, then an error after element 2", got, err)
 	}
 }
+
+// Wide JSON records end a chunk by size too: 40,000 lines of exactly 512 bytes, chunks of up
+// to 100,000 rows or 16 MiB of text: 16 MiB / 512 = 32,768 rows, then the other 7,232.
+func TestJSONLinesChunkBySize(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 1; i <= 40_000; i++ {
+		line := fmt.Sprintf(`{"id": "%06d", "text": "`, i)
+		line += strings.Repeat("x", 512-len(line)-2) + `"}`
+		b.WriteString(line + "\n")
+	}
+	must(t, os.WriteFile(filepath.Join(dir, "a.jsonl"), []byte(b.String()), 0o644))
+	c, err := Open(dir, Config{Patterns: []string{"a.jsonl"}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var got []string
+	for {
+		bt, err := c.Next(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bt == nil {
+			break
+		}
+		rows := bt.Table.Rows
+		got = append(got, fmt.Sprint(len(rows)-1, rows[1].Num, rows[len(rows)-1].Num, bt.More))
+	}
+	if want := "32768 1 32768 true|7232 32769 40000 false"; strings.Join(got, "|") != want {
+		t.Errorf("chunks %q, want %q", got, want)
+	}
+}
