@@ -58,7 +58,7 @@ func TestJSONArrayInChunks(t *testing.T) {
 }
 
 // Wide JSON records end a chunk by size too: 40,000 lines of exactly 512 bytes, chunks of up
-// to 100,000 rows or 16 MiB of text: 16 MiB / 512 = 32,768 rows, then the other 7,232.
+// to 100,000 rows or 8 MiB of text: 8 MiB / 512 = 16,384 rows, twice, then the other 7,232.
 func TestJSONLinesChunkBySize(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
@@ -85,7 +85,7 @@ func TestJSONLinesChunkBySize(t *testing.T) {
 		rows := bt.Table.Rows
 		got = append(got, fmt.Sprint(len(rows)-1, rows[1].Num, rows[len(rows)-1].Num, bt.More))
 	}
-	if want := "32768 1 32768 true|7232 32769 40000 false"; strings.Join(got, "|") != want {
+	if want := "16384 1 16384 true|16384 16385 32768 true|7232 32769 40000 false"; strings.Join(got, "|") != want {
 		t.Errorf("chunks %q, want %q", got, want)
 	}
 }
