@@ -7,12 +7,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"safetydw/etl/source"
 )
@@ -28,144 +26,37 @@ type Options struct {
 	Sheet string // XLSX sheet; empty = the first
 }
 
-// Read parses a whole XLSX or JSON file. CSV and JSON Lines, which can be any size, are
-// read in chunks by the Connector.
+// Read parses a whole XLSX or JSON file into one table. The Connector reads them, as CSV and
+// JSON Lines, in chunks; Read is for a file known to be small.
 func Read(path string, body []byte, o Options) (*Table, error) {
+	s, err := openStream(path, o.Sheet, func() ([]byte, error) { return body, nil },
+		func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil })
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	t := &Table{Path: path}
+	_, err = s.chunk(t, math.MaxInt)
+	return t, err
+}
+
+// openStream opens an XLSX or JSON file for reading in chunks: whole reads the workbook (a zip
+// is read whole, it is compressed), open the JSON text as a stream.
+func openStream(path, sheet string, whole func() ([]byte, error), open func() (io.ReadCloser, error)) (rowStream, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx", ".xlsm":
-		return readXLSX(path, body, o)
+		body, err := whole()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return openXLSX(path, body, sheet)
 	case ".json":
-		return readJSON(path, body)
+		return openJSON(path, open)
 	}
 	return nil, fmt.Errorf("%s: 不支持的文件类型 %q，可读 .csv .txt .xlsx .json .jsonl (unsupported file type)", path, filepath.Ext(path))
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
-func readXLSX(path string, body []byte, o Options) (*Table, error) {
-	// RawCellValue keeps Excel dates as serial numbers, which normalize.Date understands,
-	// instead of whatever display format the town's template happens to use.
-	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fmt.Errorf("%s: 不是可读的 XLSX 工作簿 (not a readable XLSX file): %w", path, err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, fmt.Errorf("%s: 工作簿中没有工作表 (the workbook has no sheets)", path)
-	}
-	sheet := o.Sheet
-	if sheet == "" {
-		sheet = sheets[0]
-	} else if !slices.Contains(sheets, sheet) {
-		return nil, fmt.Errorf("%s: 没有名为“%s”的工作表，工作簿中有 %s：请修改数据源的 sheet 设置 (no sheet %q; the workbook has %s: fix sheet: in the sources file)",
-			path, sheet, strings.Join(sheets, "、"), sheet, strings.Join(sheets, ", "))
-	}
-	rows, err := f.GetRows(sheet)
-	if err != nil {
-		return nil, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
-	}
-	if err := fillMerged(body, sheet, rows); err != nil {
-		return nil, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
-	}
-	if o.Sheet == "" && allBlank(rows) {
-		// The first sheet is empty while the data may sit on another: that is a setting to
-		// make, not an empty delivery.
-		for _, other := range sheets[1:] {
-			if more, err := f.GetRows(other); err == nil && !allBlank(more) {
-				return nil, fmt.Errorf("%s: 第一个工作表“%s”为空，数据在工作表“%s”：请在数据源中设置 sheet (the first sheet %q is empty and sheet %q has rows: set sheet: in the sources file)",
-					path, sheet, other, sheet, other)
-			}
-		}
-	}
-	// A sheet stores no cell past a row's last value, so rows come back as long as their last
-	// filled cell: every row is given the sheet's full width, as an empty cell is empty.
-	width := 0
-	for _, rec := range rows {
-		width = max(width, len(rec))
-	}
-	t := &Table{Path: path, Encoding: "xlsx"}
-	for i, rec := range rows {
-		if blank(rec) {
-			continue
-		}
-		vals := trimAll(rec, width)
-		t.Rows = append(t.Rows, Row{Num: i + 1, Values: vals, Raw: strings.Join(vals[:len(rec)], "\t")})
-	}
-	return t, nil
-}
-
-func allBlank(rows [][]string) bool {
-	for _, r := range rows {
-		if !blank(r) {
-			return false
-		}
-	}
-	return true
-}
-
-// fillMerged copies the value of a merged range's top-left cell into every cell of it, so
-// that a header spread over merged cells still names each column it covers.
-func fillMerged(body []byte, sheet string, rows [][]string) error {
-	merged, err := sheetMerges(body, sheet)
-	if err != nil {
-		return err
-	}
-	for _, m := range merged {
-		first, last, _ := strings.Cut(m.ref, ":")
-		c1, r1, err1 := excelize.CellNameToCoordinates(first)
-		c2, r2, err2 := excelize.CellNameToCoordinates(last)
-		if err1 != nil || err2 != nil || r1 > len(rows) {
-			continue
-		}
-		value := ""
-		if c1-1 < len(rows[r1-1]) {
-			value = rows[r1-1][c1-1]
-		}
-		for r := r1; r <= r2 && r-1 < len(rows); r++ {
-			for c := c1; c <= c2; c++ {
-				for len(rows[r-1]) < c {
-					rows[r-1] = append(rows[r-1], "")
-				}
-				rows[r-1][c-1] = value
-			}
-		}
-	}
-	return nil
-}
-
-// JSON objects become rows whose header is the union of keys in first-seen order.
-func readJSON(path string, body []byte) (*Table, error) {
-	body = bytes.TrimPrefix(body, utf8BOM)
-	var items []json.RawMessage
-	if err := json.Unmarshal(body, &items); err != nil {
-		// Platforms also wrap the array: {"data": [...]} or {"records": [...]}.
-		var wrapped map[string]json.RawMessage
-		if err2 := json.Unmarshal(body, &wrapped); err2 != nil {
-			return nil, fmt.Errorf("%s: 不是 JSON 对象数组，文件可能不完整 (not a JSON array of objects): %w", path, err)
-		}
-		keys := make([]string, 0, len(wrapped))
-		for k := range wrapped {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		found := false
-		for _, k := range keys {
-			if json.Unmarshal(wrapped[k], &items) == nil {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("%s: JSON 对象中没有记录数组 (no array of records in the JSON object)", path)
-		}
-	}
-	objs := make([]rawObject, 0, len(items))
-	for i, it := range items {
-		objs = append(objs, rawObject{num: i + 1, raw: string(it)})
-	}
-	return objectsToTable(path, objs)
-}
 
 type rawObject struct {
 	num int
@@ -197,8 +88,10 @@ func objectsToTable(path string, objs []rawObject) (*Table, error) {
 			continue
 		}
 		parsed[i] = m
-		ordered := orderedKeys(o.raw)
-		for _, k := range ordered {
+		if knownKeys(m, seen) {
+			continue // the usual case: records share their keys, whose order is known
+		}
+		for _, k := range orderedKeys(o.raw) {
 			if _, ok := seen[k]; !ok {
 				seen[k] = len(keys)
 				keys = append(keys, k)
@@ -220,6 +113,17 @@ func objectsToTable(path string, objs []rawObject) (*Table, error) {
 		t.Rows = append(t.Rows, Row{Num: o.num, Values: vals, Raw: o.raw})
 	}
 	return t, nil
+}
+
+// knownKeys says whether every key of m is in seen already; only an object with a new key
+// is read a second time for the order of its keys.
+func knownKeys(m map[string]any, seen map[string]int) bool {
+	for k := range m {
+		if _, ok := seen[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // orderedKeys returns the top-level keys of a JSON object in document order.
