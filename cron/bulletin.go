@@ -38,14 +38,19 @@ func (p *Pipeline) Bulletin(ctx context.Context, o BulletinOptions) (dashboards.
 	}
 	var print func(string, string, string) error
 	if o.PDF {
-		br, err := browser.Start(ctx)
-		if err != nil {
-			return dashboards.ArchivedBulletin{}, err
-		}
-		defer br.Close()
+		// Chromium starts only when the PDF must be printed: a month generated again keeps its PDF.
+		var br *browser.Browser
+		defer func() {
+			if br != nil {
+				br.Close()
+			}
+		}()
 		print = func(html, pdf, previous string) error {
 			u, err := browser.FileURL(html)
 			if err != nil {
+				return err
+			}
+			if br, err = browser.Start(ctx); err != nil {
 				return err
 			}
 			prints, err := br.PrintPDF(ctx, u, pdf, previous)
@@ -56,6 +61,9 @@ func (p *Pipeline) Bulletin(ctx context.Context, o BulletinOptions) (dashboards.
 	res, err := dashboards.WriteBulletin(p.OutDir, b, p.EChartsJS, print)
 	if err != nil {
 		return res, err
+	}
+	if res.PDFReused {
+		p.logf("bulletin: PDF 与已归档的相同，未重新打印 (the archived PDF was printed from the same HTML: kept)")
 	}
 	state := "读取已冻结的快照 (read the frozen snapshot)"
 	if b.Created {

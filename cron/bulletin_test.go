@@ -167,9 +167,11 @@ func TestBulletinFreezesAndPrints(t *testing.T) {
 		t.Errorf("the archive's index does not list May:\n%s", index)
 	}
 
-	// A late May accident; May generated again reads its snapshot: the same bytes, the same hash.
+	// A late May accident; May generated again reads its snapshot: the same bytes, the same hash,
+	// and the PDF printed from the same HTML is kept as it was, not printed again.
+	pdf1, _ := os.ReadFile(res.PDF)
 	insertAccident(t, db, "S5", "2025-05-20 08:00")
-	again, err := p.Bulletin(ctx, BulletinOptions{Month: may})
+	again, err := p.Bulletin(ctx, BulletinOptions{Month: may, PDF: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,6 +179,9 @@ func TestBulletinFreezesAndPrints(t *testing.T) {
 	sum2, _ := os.ReadFile(filepath.Join(again.Dir, "snapshot.sha256"))
 	if !bytes.Equal(html1, html2) || !bytes.Equal(sum1, sum2) {
 		t.Errorf("May generated again differs: html equal %v, hash %q vs %q", bytes.Equal(html1, html2), sum1, sum2)
+	}
+	if pdf2, _ := os.ReadFile(again.PDF); !again.PDFReused || !bytes.Equal(pdf1, pdf2) {
+		t.Errorf("May generated again: PDF reused %v, same bytes %v; want the archived PDF kept", again.PDFReused, bytes.Equal(pdf1, pdf2))
 	}
 
 	// Refrozen with a reason: May now has S1 S2 S5 = 3 accidents (2025: 4), a new hash, a ledger row.
@@ -187,6 +192,9 @@ func TestBulletinFreezesAndPrints(t *testing.T) {
 	sum3, _ := os.ReadFile(filepath.Join(re.Dir, "snapshot.sha256"))
 	if bytes.Equal(sum1, sum3) {
 		t.Errorf("refrozen May has the old hash %s", sum3)
+	}
+	if re.PDFReused {
+		t.Errorf("the refrozen May kept the PDF of the old figures")
 	}
 	text = pdfText(t, re.PDF, 1, 0)
 	if !regexp.MustCompile(`一般生产安全事故起数\s+起\s+3\s+1\s+4\s+0\b`).MatchString(text) || !strings.Contains(text, "补录迟报事故") {

@@ -3,6 +3,8 @@ package dashboards
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -44,6 +46,26 @@ type SnapshotFile struct {
 // ArchivedBulletin says where a month's files went.
 type ArchivedBulletin struct {
 	Dir, HTML, PDF string
+	PDFReused      bool // the archived PDF was printed from the same HTML: kept, not printed again
+}
+
+// pdfLayout names how bulletins are printed (paper, margins, footer, links, contents). Change it
+// when the print changes, so that archived PDFs are printed again from unchanged HTML.
+const pdfLayout = "A4 margins 0.5/0.45/0.6/0.45in, page footer, outline, in-PDF contents links (2026-11-30)"
+
+// printKey identifies what a PDF is printed from: the layout, the HTML and the ECharts it loads.
+func printKey(html, js []byte) string {
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte(pdfLayout), html, js} {
+		fmt.Fprintf(h, "%d:", len(part))
+		h.Write(part)
+	}
+	return hex.EncodeToString(h.Sum(nil)) + "  bulletin.html + echarts.min.js + layout the PDF was printed from\n"
+}
+
+func regularFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // WriteBulletin writes a month's bulletin into the site's archive, and the archive's index. print,
@@ -92,12 +114,24 @@ func WriteBulletin(outDir string, b *Bulletin, echartsJS string, print func(html
 		}
 		if print != nil {
 			res.PDF = filepath.Join(res.Dir, "bulletin.pdf")
+			// The PDF is printed from the HTML and ECharts alone: when both are what the archived
+			// PDF was printed from (the month generated again from its snapshot), that PDF is the
+			// month's, kept byte for byte, and Chromium is not started.
+			key := printKey(html, js)
+			keyPath := res.PDF + ".key"
+			if old, err := os.ReadFile(keyPath); err == nil && string(old) == key && regularFile(res.PDF) {
+				res.PDFReused = true
+				return writeArchiveIndex(site)
+			}
 			tmp := res.PDF + ".tmp"
 			if err := print(res.HTML, tmp, res.PDF); err != nil {
 				os.Remove(tmp)
 				return err
 			}
 			if err := os.Rename(tmp, res.PDF); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(keyPath, []byte(key)); err != nil {
 				return err
 			}
 		}
