@@ -256,13 +256,19 @@ func LoadSet(ctx context.Context, db *warehouse.DB) (*Set, error) {
 
 // loadValues reads every value stored under a refresh (or snapshot) id.
 func (st store) loadValues(ctx context.Context, db *warehouse.DB, id uint64) ([]Value, error) {
+	// Sized first: grown by append, the slice of a scale-10 refresh (~220,000 values) was copied
+	// and faulted in again at each doubling: a fifth of a site build's time.
+	var n uint64
+	if err := db.QueryRow(ctx, `SELECT count() FROM `+st.values+` WHERE `+st.id+` = ?`, id).Scan(&n); err != nil {
+		return nil, err
+	}
 	rows, err := db.Query(ctx, `SELECT metric_id, as_of, period_type, period_start, period_end, partial, dim_type, dim_code,
 		numerator, denominator, value FROM `+st.values+` WHERE `+st.id+` = ?`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var vals []Value
+	vals := make([]Value, 0, n)
 	for rows.Next() {
 		var v Value
 		var partial uint8
