@@ -87,7 +87,6 @@ func (p *Pipeline) dashboardSources() ([]dashboards.Source, error) {
 	return sources, nil
 }
 
-// whoami is who a snapshot or refreeze is recorded as made by: the OS user at the host.
 // freezeLock takes the month's freeze lease in the warehouse, the one the schedulers use for
 // their jobs, so it holds across processes and hosts: a second freeze waits for the first and
 // then reads its snapshot.
@@ -114,6 +113,7 @@ func (p *Pipeline) freezeLock(month time.Time) func(context.Context) (func(), er
 	}
 }
 
+// whoami is who a snapshot or refreeze is recorded as made by: the OS user at the host.
 func whoami() string {
 	name := "unknown"
 	if u, err := user.Current(); err == nil {
