@@ -94,6 +94,7 @@ func (p *Pipeline) freezeLock(month time.Time) func(context.Context) (func(), er
 	return func(ctx context.Context) (func(), error) {
 		l := &leases{db: p.DB, owner: whoami(), cfg: LeaseConfig{}.withDefaults()}
 		job := "bulletin-freeze-" + month.Format("2006-01")
+		told := ""
 		for {
 			ls, holder, err := l.acquire(ctx, job)
 			if err != nil {
@@ -103,7 +104,11 @@ func (p *Pipeline) freezeLock(month time.Time) func(context.Context) (func(), er
 				ls.ctx(ctx) // renewed while the freeze runs
 				return ls.release, nil
 			}
-			p.logf("bulletin: %s 正在由另一进程冻结，等待 (another process is freezing this month: %s)", month.Format("2006-01"), holder)
+			// Once per holder: a holder killed mid-freeze keeps its lease until it expires (TTL).
+			if holder != told {
+				p.logf("bulletin: %s 正在由另一进程冻结，等待其完成或租约到期 (another process is freezing this month; waiting: %s)", month.Format("2006-01"), holder)
+				told = holder
+			}
 			select {
 			case <-ctx.Done():
 				return nil, ctx.Err()
