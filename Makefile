@@ -9,7 +9,7 @@ BIN := bin/safetydw
 # Debian packages the browser tests and PDF bulletins need (poppler-utils: the bulletin test reads the PDF with pdftotext and pdffonts).
 BROWSER_DEBS := chromium fonts-wqy-zenhei poppler-utils
 
-.PHONY: demo test bench bench-scale build assets clickhouse clickhouse-stop browser sample vet clean cluster cluster-stop cluster-test cluster-bench
+.PHONY: demo test bench bench-scale build assets clickhouse clickhouse-stop browser sample vet clean cluster cluster-stop cluster-test cluster-test-queries cluster-test-etl cluster-test-pages cluster-bench
 
 demo: build assets clickhouse
 	$(BIN) demo
@@ -52,7 +52,7 @@ CLUSTER_DEPLOY := $(CURDIR)/var/cluster/deploy.yaml
 # shards), key conflicts (GLOBAL IN) and quarantine tests. The per-dataset, bad-input and the
 # scheduler's timing tests run in single mode only: on the cluster each of their many small
 # databases waits for ZooKeeper (TestBadInputs alone takes 9 minutes), and they add no cluster
-# behaviour. One package at a time: the fault tests stop nodes.
+# behaviour. The fault tests (cron) run alone: they stop nodes.
 CLUSTER_CRON_TESTS := '^Test(Cluster.*|SamplePipeline|CatchUpExactlyOnce|SecondSchedulerDoesNotRunJobTwice|LeaseRenewedWhileRunning|SIGTERMDuringLoadLeavesConsistentState)$$'
 # The hand-counted metric tests of the refresh itself (every other metric's values are compared
 # between one server and the cluster by TestClusterMatchesSingle on the sample).
@@ -66,10 +66,17 @@ cluster:
 cluster-stop:
 	warehouse/clickhouse/cluster.sh stop
 
+# The cron package first and alone: its fault tests stop nodes and ZooKeeper. The other three
+# stop nothing, so they run side by side (each package's output kept together).
 cluster-test: assets cluster
 	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -timeout 45m -tags cluster -run $(CLUSTER_CRON_TESTS) ./cron/
+	$(MAKE) --no-print-directory -j3 --output-sync=target cluster-test-queries cluster-test-etl cluster-test-pages
+
+cluster-test-queries:
 	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -timeout 30m -tags cluster -run $(CLUSTER_QUERIES_TESTS) ./queries/
+cluster-test-etl:
 	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -timeout 30m -tags cluster -run $(CLUSTER_ETL_TESTS) ./etl/
+cluster-test-pages:
 	env -u CLICKHOUSE_ADDR SAFETYDW_DEPLOY=$(CLUSTER_DEPLOY) go test -count=1 -run $(CLUSTER_WAREHOUSE_TESTS) ./warehouse/ ./dashboards/
 
 # Load rate into the 2 × 2 cluster against one server, same rows, same run (BENCHMARKS.md).
