@@ -45,14 +45,19 @@ func parseInto(c *cell, k Kind, s string) error {
 		n, err = normalize.Flag(s)
 		c.u = uint64(n)
 	case Code8, UInt16, UInt32, UInt64:
-		var n uint32
-		n, err = normalize.Count(s)
+		n, ok := plainCount(s)
+		if !ok {
+			n, err = normalize.Count(s)
+		}
 		if err == nil && ((k == Code8 && n > 255) || (k == UInt16 && n > 65535)) {
 			err = fmt.Errorf("数值过大 %q (too large)", s)
 		}
 		c.u = uint64(n)
 	case Float32, Float64:
-		c.f, err = normalize.Number(s)
+		var ok bool
+		if c.f, ok = plainDecimal(s); !ok {
+			c.f, err = normalize.Number(s)
+		}
 	case StringList:
 		var items []string
 		items, err = normalize.List(s)
@@ -61,6 +66,65 @@ func parseInto(c *cell, k Kind, s string) error {
 		err = fmt.Errorf("kind %d has no parser", k)
 	}
 	return err
+}
+
+// plainCount reads the common count cell, one to nine ASCII digits, without the trimming,
+// separator and sign handling of normalize.Count, which gives the same value for it (nine
+// digits stay below 2^32); anything else returns false and goes to normalize.Count.
+func plainCount(s string) (uint32, bool) {
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	var n uint32
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n, true
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// plainDecimal reads the common number cell, an optional minus and at most 15 digits with at
+// most one decimal point ("-12.34"), as strconv.ParseFloat does on its exact path: the digits
+// as an integer below 2^53, divided by an exact power of ten, one rounding, so the value is
+// bit for bit what normalize.Number returns. A sensor file has a value on every row, and the
+// general path (separators, then ParseFloat's scanning) was 5 % of a load's CPU. Anything else
+// (separators, exponents, spaces, more digits) returns false and goes to normalize.Number.
+func plainDecimal(s string) (float64, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var m uint64
+	digits, frac, dot := 0, 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	f := float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
 }
 
 // listSep joins a StringList's items inside a cell; no source text holds it.
