@@ -29,7 +29,7 @@ type cell struct {
 // parseInto parses s as kind k straight into c; writing in place keeps the hot path free of
 // copies of the cell. c may hold the previous row's value of the same column: every case
 // overwrites the fields its kind uses.
-func parseInto(c *cell, k Kind, s string) error {
+func parseInto(c *cell, k Kind, s string, dc *dayCache) error {
 	var err error
 	c.null = false
 	switch k {
@@ -40,7 +40,7 @@ func parseInto(c *cell, k Kind, s string) error {
 		t, err = normalize.Date(s)
 		c.i = int64(arrow.Date32FromTime(t))
 	case DateTime, NullableDateTime:
-		c.i, err = normalize.UnixSeconds(s)
+		c.i, err = dc.unixSeconds(s)
 	case UInt8:
 		var n uint8
 		n, err = normalize.Flag(s)
@@ -67,6 +67,57 @@ func parseInto(c *cell, k Kind, s string) error {
 		err = fmt.Errorf("kind %d has no parser", k)
 	}
 	return err
+}
+
+// dayCache remembers the day of the last "YYYY-MM-DD hh:mm:ss" timestamp read: a sensor file
+// holds hundreds of readings per day in a row, so most timestamps need only their time of day
+// read, not the calendar arithmetic of normalize.UnixSeconds (which gives the same result).
+type dayCache struct {
+	day  string // the date text, as in the cell
+	secs int64  // Unix seconds at 00:00 of that day, China time
+}
+
+// unixSeconds is normalize.UnixSeconds, with the day taken from the cache when it matches.
+// A nil cache reads every value in full.
+func (dc *dayCache) unixSeconds(s string) (int64, error) {
+	tod, ok := timeOfDay(s)
+	if dc != nil && ok && dc.day != "" && s[:10] == dc.day {
+		return dc.secs + tod, nil
+	}
+	v, err := normalize.UnixSeconds(s)
+	if err == nil && dc != nil && ok && isDigits(s[0:4]) && isDigits(s[5:7]) && isDigits(s[8:10]) {
+		// Every digit in place and a valid time of day: UnixSeconds took its own fast path,
+		// the day's midnight plus the time of day.
+		dc.day, dc.secs = s[:10], v-tod
+	}
+	return v, err
+}
+
+// timeOfDay reads the "hh:mm:ss" of a "YYYY-MM-DD hh:mm:ss" (or "…Thh:mm:ss") timestamp as
+// seconds; false when s has another layout or the time is not a valid one.
+func timeOfDay(s string) (int64, bool) {
+	if len(s) != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
+		return 0, false
+	}
+	if !isDigits(s[11:13]) || !isDigits(s[14:16]) || !isDigits(s[17:19]) {
+		return 0, false
+	}
+	h := int64(s[11]-'0')*10 + int64(s[12]-'0')
+	m := int64(s[14]-'0')*10 + int64(s[15]-'0')
+	sec := int64(s[17]-'0')*10 + int64(s[18]-'0')
+	if h >= 24 || m >= 60 || sec >= 60 {
+		return 0, false
+	}
+	return h*3600 + m*60 + sec, true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // plainCount reads the common count cell, one to nine ASCII digits, without the trimming,

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+	"time"
 
 	"safetydw/etl/normalize"
 )
@@ -39,7 +40,7 @@ func TestPlainNumbersMatchNormalize(t *testing.T) {
 			t.Errorf("plainDecimal(%q) = %v, %v; want %v, %v", d.s, got, fast, d.want, d.fast)
 		}
 		var c cell
-		if err := parseInto(&c, Float32, d.s); err != nil || math.Float64bits(c.f) != math.Float64bits(d.want) {
+		if err := parseInto(&c, Float32, d.s, nil); err != nil || math.Float64bits(c.f) != math.Float64bits(d.want) {
 			t.Errorf("parseInto(%q) = %v, %v; want %v", d.s, c.f, err, d.want)
 		}
 	}
@@ -62,7 +63,7 @@ func TestPlainNumbersMatchNormalize(t *testing.T) {
 			t.Errorf("plainCount(%q) = %d, %v; want %d, %v", d.s, got, fast, d.want, d.fast)
 		}
 		var c cell
-		if err := parseInto(&c, UInt32, d.s); err != nil || c.u != uint64(d.want) {
+		if err := parseInto(&c, UInt32, d.s, nil); err != nil || c.u != uint64(d.want) {
 			t.Errorf("parseInto(%q) = %d, %v; want %d", d.s, c.u, err, d.want)
 		}
 	}
@@ -81,6 +82,56 @@ func TestPlainNumbersMatchNormalize(t *testing.T) {
 		gotN, fast := plainCount(n)
 		if err != nil || !fast || gotN != wantN {
 			t.Fatalf("%q: plainCount %d (fast %v), normalize.Count %d, %v", n, gotN, fast, wantN, err)
+		}
+	}
+}
+
+// Timestamps read through the day cache are what normalize.UnixSeconds reads, errors included,
+// whether the day is cached or not.
+func TestDayCacheMatchesUnixSeconds(t *testing.T) {
+	// Hand-worked: 2026-01-01 00:00:00 in China is 2025-12-31 16:00:00 UTC, 1767196800.
+	var dc dayCache
+	for _, c := range []struct {
+		s    string
+		want int64
+		ok   bool
+	}{
+		{"2026-01-01 00:00:00", 1767196800, true},
+		{"2026-01-01 08:35:07", 1767196800 + 8*3600 + 35*60 + 7, true}, // cached day
+		{"2026-01-01T23:59:59", 1767196800 + 86399, true},
+		{"2026-01-01 24:00:00", 0, false}, // no hour 24, cached day or not
+		{"2026-01-01 12:60:00", 0, false},
+		{"2026-02-30 00:00:00", 0, false}, // no such day: never cached
+		{"2026-02-30 00:00:01", 0, false},
+		{"2026-01-02 00:00:00", 1767196800 + 86400, true},
+		{"2026-01-02 1:00:00", 0, true}, // another layout: normalize decides, whatever it says
+	} {
+		got, err := dc.unixSeconds(c.s)
+		want, werr := normalize.UnixSeconds(c.s)
+		if got != want || (err == nil) != (werr == nil) || (err != nil && err.Error() != werr.Error()) {
+			t.Errorf("%q: %d, %v; normalize.UnixSeconds %d, %v", c.s, got, err, want, werr)
+		}
+		if c.want != 0 && (got != c.want || err != nil) {
+			t.Errorf("%q: %d, %v; want %d", c.s, got, err, c.want)
+		}
+		if !c.ok && err == nil {
+			t.Errorf("%q: accepted", c.s)
+		}
+	}
+	// A run of readings at 5-minute steps over leap days and year ends, with the odd bad one.
+	r := rand.New(rand.NewPCG(5, 5))
+	var dc2 dayCache
+	ts := int64(1704067200) // 2024-01-01 08:00:00 China time
+	for i := 0; i < 300_000; i++ {
+		ts += 300
+		s := time.Unix(ts, 0).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04:05")
+		if r.IntN(1000) == 0 {
+			s = s[:11] + "25" + s[13:]
+		}
+		got, err := dc2.unixSeconds(s)
+		want, werr := normalize.UnixSeconds(s)
+		if got != want || (err == nil) != (werr == nil) {
+			t.Fatalf("%q: %d, %v; normalize.UnixSeconds %d, %v", s, got, err, want, werr)
 		}
 	}
 }
