@@ -236,6 +236,11 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	}
 	rec.future = d.newFutureCheck(meta.RunDay)
 	origin := d.originColumns()
+	for _, i := range rec.derived {
+		if i != origin.version && i != origin.file && i != origin.row {
+			rec.cleared = append(rec.cleared, i)
+		}
+	}
 	keys := d.newKeyCheck()
 	width := len(header.Values)
 	// A row must reach the header's last named column: one that stops short was cut off (a
@@ -495,7 +500,7 @@ func (d *Dataset) originColumns() origin {
 func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) *fieldError {
 	// Cells with a source column are written below whether filled or not; only the ones
 	// Finish derives must be cleared of the previous row's values.
-	for _, i := range rec.derived {
+	for _, i := range rec.cleared {
 		rec.cells[i] = cell{}
 	}
 	if o.version >= 0 {
@@ -517,9 +522,11 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 		if v == "" {
 			continue // checked below with the columns the row lacks
 		}
-		v, err := c.PII.mask(v)
-		if err != nil {
-			return &fieldError{c.Headers[0], err.Error()}
+		var err error
+		if c.PII != NoPII {
+			if v, err = c.PII.mask(v); err != nil {
+				return &fieldError{c.Headers[0], err.Error()}
+			}
 		}
 		if c.Parse != nil {
 			var x any
@@ -527,7 +534,7 @@ func (d *Dataset) parseRow(rec *Record, row source.Row, colFor []int, o origin) 
 				rec.cells[j], err = fromAny(c.Kind, x)
 			}
 		} else {
-			err = parseInto(&rec.cells[j], c.Kind, v)
+			err = parseInto(&rec.cells[j], c.Kind, v, &rec.days)
 		}
 		if err != nil {
 			return &fieldError{c.Headers[0], err.Error()}
@@ -584,6 +591,11 @@ type Record struct {
 	stamp   uint64
 	sourced []int // columns read from the source
 	derived []int // columns without a source header
+	// cleared: the derived columns each row starts empty, all but the bookkeeping ones the
+	// transform sets on every row anyway (origin): a cell holds a string, and zeroing it
+	// costs a write barrier while the collector runs.
+	cleared []int
+	days    dayCache
 	future  futureCheck
 	Row     int
 	Meta    Meta

@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"safetydw/etl/normalize"
@@ -28,7 +29,7 @@ type cell struct {
 // parseInto parses s as kind k straight into c; writing in place keeps the hot path free of
 // copies of the cell. c may hold the previous row's value of the same column: every case
 // overwrites the fields its kind uses.
-func parseInto(c *cell, k Kind, s string) error {
+func parseInto(c *cell, k Kind, s string, dc *dayCache) error {
 	var err error
 	c.null = false
 	switch k {
@@ -39,20 +40,25 @@ func parseInto(c *cell, k Kind, s string) error {
 		t, err = normalize.Date(s)
 		c.i = int64(arrow.Date32FromTime(t))
 	case DateTime, NullableDateTime:
-		c.i, err = normalize.UnixSeconds(s)
+		c.i, err = dc.unixSeconds(s)
 	case UInt8:
 		var n uint8
 		n, err = normalize.Flag(s)
 		c.u = uint64(n)
 	case Code8, UInt16, UInt32, UInt64:
-		var n uint32
-		n, err = normalize.Count(s)
+		n, ok := plainCount(s)
+		if !ok {
+			n, err = normalize.Count(s)
+		}
 		if err == nil && ((k == Code8 && n > 255) || (k == UInt16 && n > 65535)) {
 			err = fmt.Errorf("数值过大 %q (too large)", s)
 		}
 		c.u = uint64(n)
 	case Float32, Float64:
-		c.f, err = normalize.Number(s)
+		var ok bool
+		if c.f, ok = plainDecimal(s); !ok {
+			c.f, err = normalize.Number(s)
+		}
 	case StringList:
 		var items []string
 		items, err = normalize.List(s)
@@ -61,6 +67,116 @@ func parseInto(c *cell, k Kind, s string) error {
 		err = fmt.Errorf("kind %d has no parser", k)
 	}
 	return err
+}
+
+// dayCache remembers the day of the last "YYYY-MM-DD hh:mm:ss" timestamp read: a sensor file
+// holds hundreds of readings per day in a row, so most timestamps need only their time of day
+// read, not the calendar arithmetic of normalize.UnixSeconds (which gives the same result).
+type dayCache struct {
+	day  string // the date text, as in the cell
+	secs int64  // Unix seconds at 00:00 of that day, China time
+}
+
+// unixSeconds is normalize.UnixSeconds, with the day taken from the cache when it matches.
+// A nil cache reads every value in full.
+func (dc *dayCache) unixSeconds(s string) (int64, error) {
+	tod, ok := timeOfDay(s)
+	if dc != nil && ok && dc.day != "" && s[:10] == dc.day {
+		return dc.secs + tod, nil
+	}
+	v, err := normalize.UnixSeconds(s)
+	if err == nil && dc != nil && ok && isDigits(s[0:4]) && isDigits(s[5:7]) && isDigits(s[8:10]) {
+		// Every digit in place and a valid time of day: UnixSeconds took its own fast path,
+		// the day's midnight plus the time of day.
+		dc.day, dc.secs = s[:10], v-tod
+	}
+	return v, err
+}
+
+// timeOfDay reads the "hh:mm:ss" of a "YYYY-MM-DD hh:mm:ss" (or "…Thh:mm:ss") timestamp as
+// seconds; false when s has another layout or the time is not a valid one.
+func timeOfDay(s string) (int64, bool) {
+	if len(s) != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
+		return 0, false
+	}
+	if !isDigits(s[11:13]) || !isDigits(s[14:16]) || !isDigits(s[17:19]) {
+		return 0, false
+	}
+	h := int64(s[11]-'0')*10 + int64(s[12]-'0')
+	m := int64(s[14]-'0')*10 + int64(s[15]-'0')
+	sec := int64(s[17]-'0')*10 + int64(s[18]-'0')
+	if h >= 24 || m >= 60 || sec >= 60 {
+		return 0, false
+	}
+	return h*3600 + m*60 + sec, true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainCount reads the common count cell, one to nine ASCII digits, without the trimming,
+// separator and sign handling of normalize.Count, which gives the same value for it (nine
+// digits stay below 2^32); anything else returns false and goes to normalize.Count.
+func plainCount(s string) (uint32, bool) {
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	var n uint32
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n, true
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// plainDecimal reads the common number cell, an optional minus and at most 15 digits with at
+// most one decimal point ("-12.34"), as strconv.ParseFloat does on its exact path: the digits
+// as an integer below 2^53, divided by an exact power of ten, one rounding, so the value is
+// bit for bit what normalize.Number returns. A sensor file has a value on every row, and the
+// general path (separators, then ParseFloat's scanning) was 5 % of a load's CPU. Anything else
+// (separators, exponents, spaces, more digits) returns false and goes to normalize.Number.
+func plainDecimal(s string) (float64, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var m uint64
+	digits, frac, dot := 0, 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	f := float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
 }
 
 // listSep joins a StringList's items inside a cell; no source text holds it.
@@ -194,67 +310,179 @@ func arrowType(k Kind) arrow.DataType {
 }
 
 type builder struct {
-	rb     *array.RecordBuilder
-	append []func(cell) // one per column, bound to its typed Arrow builder
+	schema *arrow.Schema
+	cols   []column // one per column of the dataset
 	rows   int
+	batch  int  // rows a batch gets room for
+	spent  bool // a batch was made: the next row needs new room
+}
+
+// column gathers one column's values of the batch being built. Strings and lists go to their
+// Arrow builders cell by cell. Fixed-width values go to a plain Go slice (an append the
+// compiler inlines) that becomes the Arrow array's buffer as it is, with no validity bitmap
+// unless the column holds a NULL: the Arrow builders' appends (a capacity check and a bit set
+// per cell) were a third of the transform's CPU on sensor readings.
+type column struct {
+	kind Kind
+	str  *array.StringBuilder
+	list *array.ListBuilder
+	item *array.StringBuilder // the list's items
+	u8   []uint8
+	u16  []uint16
+	u32  []uint32
+	u64  []uint64
+	f32  []float32
+	f64  []float64
+	ts   []arrow.Timestamp
+	day  []arrow.Date32
+	// valid marks the non-NULL cells of a nullable column; nulls counts the others.
+	valid []bool
+	nulls int
 }
 
 // newBuilder reserves room for rows rows (at most a batch) up front, so buffers do not grow
 // by doubling while the rows go in.
 func newBuilder(d *Dataset, rows int) *builder {
-	rb := array.NewRecordBuilder(memory.DefaultAllocator, d.Schema())
-	rb.Reserve(min(rows, BatchRows))
-	b := &builder{rb: rb, append: make([]func(cell), len(d.Columns))}
-	for i := range d.Columns {
-		b.append[i] = appender(rb.Field(i))
+	schema := d.Schema()
+	b := &builder{schema: schema, cols: make([]column, len(d.Columns)), batch: min(rows, BatchRows)}
+	for i, c := range d.Columns {
+		col := &b.cols[i]
+		col.kind = c.Kind
+		switch c.Kind {
+		case String:
+			col.str = array.NewStringBuilder(memory.DefaultAllocator)
+		case StringList:
+			col.list = array.NewListBuilder(memory.DefaultAllocator, arrow.BinaryTypes.String)
+			col.item = col.list.ValueBuilder().(*array.StringBuilder)
+		}
+		col.reserve(b.batch)
 	}
 	return b
 }
 
-// appender binds a column's cells to its Arrow builder once, instead of asking the record
-// builder and switching on its type for every cell.
-func appender(fb array.Builder) func(cell) {
-	switch fb := fb.(type) {
-	case *array.StringBuilder:
-		return func(c cell) { fb.Append(c.s) }
-	case *array.Date32Builder:
-		return func(c cell) {
-			if c.null {
-				fb.AppendNull()
-			} else {
-				fb.Append(arrow.Date32(c.i))
-			}
+// reserve makes room for n more rows.
+func (col *column) reserve(n int) {
+	switch col.kind {
+	case String:
+		col.str.Reserve(n)
+	case StringList:
+		col.list.Reserve(n)
+	case UInt8, Code8:
+		col.u8 = make([]uint8, 0, n)
+	case UInt16:
+		col.u16 = make([]uint16, 0, n)
+	case UInt32:
+		col.u32 = make([]uint32, 0, n)
+	case UInt64:
+		col.u64 = make([]uint64, 0, n)
+	case Float32:
+		col.f32 = make([]float32, 0, n)
+	case Float64:
+		col.f64 = make([]float64, 0, n)
+	case DateTime, NullableDateTime:
+		col.ts = make([]arrow.Timestamp, 0, n)
+	case Date, NullableDate:
+		col.day = make([]arrow.Date32, 0, n)
+	}
+	if col.kind == NullableDate || col.kind == NullableDateTime {
+		col.valid, col.nulls = make([]bool, 0, n), 0
+	}
+}
+
+func (b *builder) add(cells []cell) {
+	if b.spent {
+		for i := range b.cols {
+			b.cols[i].reserve(b.batch)
 		}
-	case *array.TimestampBuilder:
-		return func(c cell) {
-			if c.null {
-				fb.AppendNull()
-			} else {
-				fb.Append(arrow.Timestamp(c.i))
-			}
-		}
-	case *array.Uint8Builder:
-		return func(c cell) { fb.Append(uint8(c.u)) }
-	case *array.Uint16Builder:
-		return func(c cell) { fb.Append(uint16(c.u)) }
-	case *array.Uint32Builder:
-		return func(c cell) { fb.Append(uint32(c.u)) }
-	case *array.Uint64Builder:
-		return func(c cell) { fb.Append(c.u) }
-	case *array.Float32Builder:
-		return func(c cell) { fb.Append(float32(c.f)) }
-	case *array.Float64Builder:
-		return func(c cell) { fb.Append(c.f) }
-	case *array.ListBuilder:
-		vb := fb.ValueBuilder().(*array.StringBuilder)
-		return func(c cell) {
-			fb.Append(true)
+		b.spent = false
+	}
+	for i := range cells {
+		c, col := &cells[i], &b.cols[i]
+		switch col.kind {
+		case String:
+			col.str.Append(c.s)
+		case StringList:
+			col.list.Append(true)
 			for _, it := range splitList(c.s) {
-				vb.Append(it)
+				col.item.Append(it)
 			}
+		case UInt8, Code8:
+			col.u8 = append(col.u8, uint8(c.u))
+		case UInt16:
+			col.u16 = append(col.u16, uint16(c.u))
+		case UInt32:
+			col.u32 = append(col.u32, uint32(c.u))
+		case UInt64:
+			col.u64 = append(col.u64, c.u)
+		case Float32:
+			col.f32 = append(col.f32, float32(c.f))
+		case Float64:
+			col.f64 = append(col.f64, c.f)
+		case DateTime:
+			col.ts = append(col.ts, arrow.Timestamp(c.i))
+		case Date:
+			col.day = append(col.day, arrow.Date32(c.i))
+		case NullableDateTime, NullableDate:
+			// A NULL keeps a zero in the values, as the Arrow builder's AppendNull leaves it.
+			v := c.i
+			if c.null {
+				v = 0
+				col.nulls++
+			}
+			if col.kind == NullableDateTime {
+				col.ts = append(col.ts, arrow.Timestamp(v))
+			} else {
+				col.day = append(col.day, arrow.Date32(v))
+			}
+			col.valid = append(col.valid, !c.null)
+		default:
+			panic(fmt.Sprintf("no appender for kind %d", col.kind))
 		}
 	}
-	panic(fmt.Sprintf("no appender for %T", fb))
+	b.rows++
+}
+
+// array turns the column's values since the last batch into an Arrow array of typ.
+func (col *column) array(typ arrow.DataType) arrow.Array {
+	switch col.kind {
+	case String:
+		return col.str.NewArray()
+	case StringList:
+		return col.list.NewArray()
+	}
+	var vals []byte
+	n := 0
+	switch col.kind {
+	case UInt8, Code8:
+		vals, n = arrow.Uint8Traits.CastToBytes(col.u8), len(col.u8)
+	case UInt16:
+		vals, n = arrow.Uint16Traits.CastToBytes(col.u16), len(col.u16)
+	case UInt32:
+		vals, n = arrow.Uint32Traits.CastToBytes(col.u32), len(col.u32)
+	case UInt64:
+		vals, n = arrow.Uint64Traits.CastToBytes(col.u64), len(col.u64)
+	case Float32:
+		vals, n = arrow.Float32Traits.CastToBytes(col.f32), len(col.f32)
+	case Float64:
+		vals, n = arrow.Float64Traits.CastToBytes(col.f64), len(col.f64)
+	case DateTime, NullableDateTime:
+		vals, n = arrow.TimestampTraits.CastToBytes(col.ts), len(col.ts)
+	case Date, NullableDate:
+		vals, n = arrow.Date32Traits.CastToBytes(col.day), len(col.day)
+	}
+	var bitmap *memory.Buffer // none: every value is valid
+	if col.nulls > 0 {
+		bits := make([]byte, bitutil.BytesForBits(int64(n)))
+		for i, ok := range col.valid {
+			if ok {
+				bitutil.SetBit(bits, i)
+			}
+		}
+		bitmap = memory.NewBufferBytes(bits)
+	}
+	data := array.NewData(typ, n, []*memory.Buffer{bitmap, memory.NewBufferBytes(vals)}, nil, col.nulls, 0)
+	defer data.Release()
+	return array.MakeFromData(data)
 }
 
 // reserveText reserves the string columns' bytes for a batch of the rows, so their buffers do
@@ -265,8 +493,8 @@ func (b *builder) reserveText(d *Dataset, rows []source.Row, colFor []int, meta 
 	n := min(len(rows), BatchRows)
 	sample := rows[:min(len(rows), 64)]
 	for j, c := range d.Columns {
-		sb, ok := b.rb.Field(j).(*array.StringBuilder)
-		if !ok {
+		sb := b.cols[j].str
+		if sb == nil {
 			continue
 		}
 		if c.Name == "source_file" && len(c.Headers) == 0 {
@@ -287,16 +515,28 @@ func (b *builder) reserveText(d *Dataset, rows []source.Row, colFor []int, meta 
 	}
 }
 
-func (b *builder) add(cells []cell) {
-	for i, c := range cells {
-		b.append[i](c)
-	}
-	b.rows++
-}
-
+// flush makes a record batch of the rows added since the last one. The fixed-width slices
+// become the batch's buffers, so a next batch gets new ones (on its first row).
 func (b *builder) flush() arrow.RecordBatch {
-	b.rows = 0
-	return b.rb.NewRecordBatch()
+	arrs := make([]arrow.Array, len(b.cols))
+	for i := range b.cols {
+		arrs[i] = b.cols[i].array(b.schema.Field(i).Type)
+	}
+	rec := array.NewRecordBatch(b.schema, arrs, int64(b.rows))
+	for _, a := range arrs {
+		a.Release()
+	}
+	b.rows, b.spent = 0, true
+	return rec
 }
 
-func (b *builder) release() { b.rb.Release() }
+func (b *builder) release() {
+	for _, col := range b.cols {
+		switch {
+		case col.str != nil:
+			col.str.Release()
+		case col.list != nil:
+			col.list.Release()
+		}
+	}
+}
