@@ -19,6 +19,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"safetydw/etl/files"
 	"safetydw/etl/source"
@@ -301,37 +304,82 @@ func (c *Connector) batch(pg *page, size int, loc string) *source.Batch {
 }
 
 // key reads a record's (updated_at, id); ok is false when either is missing or unreadable.
-func (c *Connector) key(raw json.RawMessage) (time.Time, string, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
+func (c *Connector) key(raw []byte) (time.Time, string, bool) {
+	idRaw, tsRaw, ok := twoFields(raw, c.cfg.IDField, c.cfg.UpdatedField)
+	if !ok {
 		return time.Time{}, "", false
 	}
-	id := scalarText(m[c.cfg.IDField])
-	ts, err := ParseTime(scalarText(m[c.cfg.UpdatedField]))
+	id := scalarText(idRaw)
+	ts, err := ParseTime(scalarText(tsRaw))
 	if id == "" || err != nil {
 		return time.Time{}, "", false
 	}
 	return ts, id, true
 }
 
+// jsonOptions read what encoding/json read: invalid UTF-8 in strings becomes U+FFFD, and a
+// key given twice keeps its last value.
+var jsonOptions = []jsontext.Options{jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)}
+
+// twoFields returns the values of two top-level keys of a JSON object (the last, when a key
+// is repeated, as a map keeps it; nil when absent), reading the record's tokens once instead
+// of decoding it into a map (a third of a page's cost). ok is false for a record that is no
+// object or does not parse, as decoding it into a map failed.
+func twoFields(raw []byte, a, b string) (va, vb jsontext.Value, ok bool) {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(raw), jsonOptions...)
+	if dec.PeekKind() != '{' {
+		return nil, nil, false
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, nil, false
+	}
+	var scratch []byte
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadValue()
+		if err != nil {
+			return nil, nil, false
+		}
+		key := name[1 : len(name)-1]
+		if bytes.IndexByte(key, '\\') >= 0 || !utf8.Valid(key) {
+			scratch, _ = jsontext.AppendUnquote(scratch[:0], name)
+			key = scratch
+		}
+		isA, isB := string(key) == a, string(key) == b
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, nil, false
+		}
+		// Both name the bytes of raw: the decoder reads a bytes.Buffer in place.
+		if isA {
+			va = v
+		}
+		if isB {
+			vb = v
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, nil, false
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, nil, false // json.Unmarshal refused data after the object
+	}
+	return va, vb, true
+}
+
 // scalarText is a JSON string's text or a number's literal; "" for anything else.
-func scalarText(raw json.RawMessage) string {
+func scalarText(raw []byte) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return ""
 	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return ""
-		}
-		return strings.TrimSpace(s)
+	switch jsontext.Value(raw).Kind() {
+	case '"':
+		s, _ := jsontext.AppendUnquote(nil, raw) // invalid UTF-8 becomes U+FFFD, as before
+		return strings.TrimSpace(string(s))
+	case '0':
+		return string(raw)
 	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) != nil {
-		return ""
-	}
-	return n.String()
+	return ""
 }
 
 // ParseTime reads an updated-at value: RFC 3339 with an offset, or a zone-less
@@ -473,50 +521,116 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // parsePage accepts {"data"|"records"|"items": [...], "total": n, "next_cursor": "..."}, the
 // same one level down ({"code": 0, "data": {"records": [...], "total": n}}, as MyBatis-Plus
-// pages come), and a bare array.
+// pages come), and a bare array. The body is read once by jsontext, its records kept as
+// slices of it (json.Unmarshal into maps and slices scanned it four times and copied it twice).
 func parsePage(body []byte) (*page, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) > 0 && body[0] == '[' {
-		var recs []json.RawMessage
-		if err := json.Unmarshal(body, &recs); err != nil {
+		recs, err := elements(body)
+		if err != nil {
 			return nil, err
 		}
 		return &page{records: recs}, nil
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
+	top, err := members(body)
+	if err != nil {
 		return nil, err
 	}
 	pg, found, err := pageFrom(top)
 	if err != nil || found {
 		return pg, err
 	}
-	if inner, ok := top["data"]; ok {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(inner, &m) == nil {
-			pg, found, err := pageFrom(m)
-			if err != nil || found {
-				return pg, err
-			}
+	if inner, ok := top["data"]; ok && inner.Kind() == '{' {
+		m, _ := members(inner) // checked whole with the body
+		pg, found, err := pageFrom(m)
+		if err != nil || found {
+			return pg, err
 		}
 	}
 	return nil, errors.New("没有 data、records 或 items 数组 (no data, records or items array)")
 }
 
-func pageFrom(m map[string]json.RawMessage) (*page, bool, error) {
+// members reads a whole JSON object into its values by key (the last of a repeated key, as
+// a map keeps it); null is no object and no error, as for json.Unmarshal into a map.
+func members(b []byte) (map[string]jsontext.Value, error) {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(b), jsonOptions...)
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]jsontext.Value
+	switch tok.Kind() {
+	case 'n':
+	case '{':
+		m = map[string]jsontext.Value{}
+		for dec.PeekKind() != '}' {
+			name, err := dec.ReadToken()
+			if err != nil {
+				return nil, err
+			}
+			k := name.String()
+			v, err := dec.ReadValue() // a slice of b: the decoder reads a bytes.Buffer in place
+			if err != nil {
+				return nil, err
+			}
+			m[k] = v
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("JSON %v 不是对象 (is not an object)", tok.Kind())
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, fmt.Errorf("JSON 值之后还有数据 (data after the JSON value): %v", err)
+	}
+	return m, nil
+}
+
+// elements reads a whole JSON array into its elements, each a slice of b.
+func elements(b []byte) ([]json.RawMessage, error) {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(b), jsonOptions...)
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	var recs []json.RawMessage
+	for dec.PeekKind() != ']' {
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, json.RawMessage(v))
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, fmt.Errorf("JSON 数组之后还有数据 (data after the JSON array): %v", err)
+	}
+	return recs, nil
+}
+
+func pageFrom(m map[string]jsontext.Value) (*page, bool, error) {
 	for _, k := range []string{"data", "records", "items"} {
 		raw, ok := m[k]
-		if !ok || len(bytes.TrimSpace(raw)) == 0 || bytes.TrimSpace(raw)[0] != '[' {
+		if !ok || raw.Kind() != '[' {
 			continue
 		}
 		pg := &page{}
-		if err := json.Unmarshal(raw, &pg.records); err != nil {
+		var err error
+		if pg.records, err = elements(raw); err != nil {
 			return nil, true, fmt.Errorf("%s: %w", k, err)
 		}
 		if t, ok := m["total"]; ok {
-			var n int
-			if json.Unmarshal(t, &n) == nil {
-				pg.total = &n
+			// As json.Unmarshal into an int: an integer literal, or null (which leaves 0).
+			switch t.Kind() {
+			case 'n':
+				pg.total = new(int)
+			case '0':
+				if n, err := strconv.ParseInt(string(t), 10, 0); err == nil {
+					total := int(n)
+					pg.total = &total
+				}
 			}
 		}
 		for _, ck := range []string{"next_cursor", "nextCursor"} {
