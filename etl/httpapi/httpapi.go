@@ -47,6 +47,11 @@ type Config struct {
 	MaxRetries   int           `yaml:"max_retries"`   // on 5xx, 429, network errors and timeouts (default 3; -1 for none)
 	BackoffBase  time.Duration `yaml:"backoff_base"`  // wait before the first retry, doubling after (default 1s)
 	BackoffMax   time.Duration `yaml:"backoff_max"`   // longest backoff wait (default 1m)
+	// BatchRows, when set, gathers pages until this many records are in hand and hands
+	// them over as one batch: one INSERT, one archive file and one checkpoint instead of one
+	// per page, which is what a page costs beyond its records when a platform caps its page
+	// size. 0 (the default): each page is its own batch.
+	BatchRows int `yaml:"batch_rows"`
 	// NoJitter waits exactly the backoff. By default a retry waits a random 50–100% of it, so
 	// that many clients failing together do not hammer the server in step; tests want the
 	// exact sequence.
@@ -170,26 +175,39 @@ func Open(cfg Config, watermark *source.Cursor) (*Connector, error) {
 // Retries reports how many requests were retried so far.
 func (c *Connector) Retries() int { return c.retries }
 
-// Next returns the next page that holds records to load; pages whose records were all loaded
-// by earlier runs are skipped.
+// Next returns the next page that holds records to load (or, with batch_rows, the next
+// pages); pages whose records were all loaded by earlier runs are skipped.
 func (c *Connector) Next(ctx context.Context) (*source.Batch, error) {
+	var acc *gathered
 	for !c.done {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		c.page++
-		reqURL, loc := c.requestURL(), c.locator()
+		reqURL, loc := c.requestURL(), c.locator(c.page)
 		pg, size, err := c.fetch(ctx, reqURL)
 		if err != nil {
+			// Pages gathered but not handed over are read again by the next run: the
+			// watermark has not moved past them.
 			return nil, err
 		}
-		b := c.batch(pg, size, loc)
+		if acc == nil {
+			acc = &gathered{first: c.page, loc: loc}
+		}
+		c.gather(pg, acc)
+		acc.size += size
 		if err := c.advance(pg, reqURL); err != nil {
 			return nil, err
 		}
-		if b != nil {
-			return b, nil
+		if len(acc.recs) > 0 && len(acc.recs) >= c.cfg.BatchRows {
+			return c.batch(acc), nil
 		}
+		if len(acc.recs) == 0 {
+			acc = nil // a page loaded before: the next batch is named after the next page
+		}
+	}
+	if acc != nil && len(acc.recs) > 0 {
+		return c.batch(acc), nil
 	}
 	return nil, nil
 }
@@ -222,8 +240,9 @@ func (c *Connector) where(reqURL string) string {
 }
 
 // locator names a page for people and for the quarantine ledger, which keys rows by it: the
-// window start is part of it so that page 3 of one run is not page 3 of another.
-func (c *Connector) locator() string {
+// window start is part of it so that page 3 of one run is not page 3 of another. Pages
+// gathered into one batch (batch_rows) are named by the first: "page 3-12".
+func (c *Connector) locator(page int) string {
 	var extra []string
 	if c.since != "" {
 		extra = append(extra, "updated_since="+c.since)
@@ -231,7 +250,7 @@ func (c *Connector) locator() string {
 	if c.cfg.Pagination == "cursor" && c.next != "" {
 		extra = append(extra, "cursor="+c.next)
 	}
-	loc := fmt.Sprintf("GET %s page %d", c.endpoint.Path, c.page)
+	loc := fmt.Sprintf("GET %s page %d", c.endpoint.Path, page)
 	if len(extra) > 0 {
 		loc += " (" + strings.Join(extra, ", ") + ")"
 	}
@@ -265,10 +284,18 @@ func (c *Connector) advance(pg *page, reqURL string) error {
 	return nil
 }
 
-// batch turns a page into a batch, or nil when no record of it is to be loaded.
-func (c *Connector) batch(pg *page, size int, loc string) *source.Batch {
-	var keep []json.RawMessage
-	var nums []int
+// gathered is what the pages of one batch brought: the records to load and their
+// positions in the result set.
+type gathered struct {
+	first int    // the first page's number
+	loc   string // the first page's locator
+	recs  []json.RawMessage
+	nums  []int
+	size  int
+}
+
+// gather keeps the records of a page that are to be loaded, and moves the cursor.
+func (c *Connector) gather(pg *page, acc *gathered) {
 	for i, raw := range pg.records {
 		num := c.rows + i + 1
 		ts, id, ok := c.key(raw)
@@ -284,18 +311,23 @@ func (c *Connector) batch(pg *page, size int, loc string) *source.Batch {
 			}
 		}
 		// Records without a readable key still go to the dataset, which quarantines them.
-		keep = append(keep, raw)
-		nums = append(nums, num)
+		acc.recs = append(acc.recs, raw)
+		acc.nums = append(acc.nums, num)
 	}
 	c.rows += len(pg.records)
-	if len(keep) == 0 {
-		return nil
+}
+
+// batch turns gathered records into a batch.
+func (c *Connector) batch(acc *gathered) *source.Batch {
+	loc := acc.loc
+	if c.page > acc.first {
+		loc = strings.Replace(loc, fmt.Sprintf(" page %d", acc.first), fmt.Sprintf(" page %d-%d", acc.first, c.page), 1)
 	}
-	t := files.FromObjects(loc, keep, 1)
-	for i, n := range nums {
+	t := files.FromObjects(loc, acc.recs, 1)
+	for i, n := range acc.nums {
 		t.Rows[i+1].Num = n // position in the result set, so a person can find the record
 	}
-	b := &source.Batch{Table: t, Locator: loc, Size: int64(size)}
+	b := &source.Batch{Table: t, Locator: loc, Size: int64(acc.size)}
 	if c.cursor != nil {
 		cur := *c.cursor
 		b.Cursor = &cur
