@@ -96,6 +96,8 @@ type Connector struct {
 	done      bool
 	rows      int // records received so far, for row numbers within the result set
 	retries   int
+	dec       *jsontext.Decoder // reads each record's key (see key)
+	in        bytes.Buffer
 }
 
 // Open prepares a connector that starts after the watermark (nil: from the beginning).
@@ -337,7 +339,10 @@ func (c *Connector) batch(acc *gathered) *source.Batch {
 
 // key reads a record's (updated_at, id); ok is false when either is missing or unreadable.
 func (c *Connector) key(raw []byte) (time.Time, string, bool) {
-	idRaw, tsRaw, ok := twoFields(raw, c.cfg.IDField, c.cfg.UpdatedField)
+	if c.dec == nil {
+		c.dec = jsontext.NewDecoder(&c.in, jsonOptions...)
+	}
+	idRaw, tsRaw, ok := twoFields(c.dec, &c.in, raw, c.cfg.IDField, c.cfg.UpdatedField)
 	if !ok {
 		return time.Time{}, "", false
 	}
@@ -357,8 +362,9 @@ var jsonOptions = []jsontext.Options{jsontext.AllowInvalidUTF8(true), jsontext.A
 // is repeated, as a map keeps it; nil when absent), reading the record's tokens once instead
 // of decoding it into a map (a third of a page's cost). ok is false for a record that is no
 // object or does not parse, as decoding it into a map failed.
-func twoFields(raw []byte, a, b string) (va, vb jsontext.Value, ok bool) {
-	dec := jsontext.NewDecoder(bytes.NewBuffer(raw), jsonOptions...)
+func twoFields(dec *jsontext.Decoder, in *bytes.Buffer, raw []byte, a, b string) (va, vb jsontext.Value, ok bool) {
+	*in = *bytes.NewBuffer(raw) // read in place, with one decoder for all the records
+	dec.Reset(in, jsonOptions...)
 	if dec.PeekKind() != '{' {
 		return nil, nil, false
 	}
