@@ -77,3 +77,36 @@ func TestKeyAsBefore(t *testing.T) {
 		t.Error("a broken record has a key")
 	}
 }
+
+// FuzzPageAsBefore: any body is read as a page, or refused, as encoding/json read it, and
+// each record's key likewise.
+func FuzzPageAsBefore(f *testing.F) {
+	for _, b := range pageEdges {
+		f.Add(b)
+	}
+	for _, r := range keyEdges {
+		f.Add(`{"data":[` + r + `]}`)
+	}
+	c := &Connector{cfg: Config{IDField: "id", UpdatedField: "updated_at"}}
+	f.Fuzz(func(t *testing.T, body string) {
+		got, gerr := parsePage([]byte(body))
+		want, werr := refParsePage([]byte(body))
+		if (gerr == nil) != (werr == nil) {
+			t.Fatalf("%q: error %v, want %v", body, gerr, werr)
+		}
+		if gerr != nil {
+			return
+		}
+		if fmt.Sprintf("%q", got.records) != fmt.Sprintf("%q", want.records) || got.nextCursor != want.nextCursor ||
+			(got.total == nil) != (want.total == nil) || (got.total != nil && *got.total != *want.total) {
+			t.Fatalf("%q:\n got %q %v %q\nwant %q %v %q", body, got.records, deref(got.total), got.nextCursor, want.records, deref(want.total), want.nextCursor)
+		}
+		for _, rec := range got.records {
+			gts, gid, gok := c.key(rec)
+			wts, wid, wok := c.refKey(rec)
+			if gok != wok || gid != wid || !gts.Equal(wts) {
+				t.Fatalf("%q: key %v %q %v, want %v %q %v", rec, gts, gid, gok, wts, wid, wok)
+			}
+		}
+	})
+}
