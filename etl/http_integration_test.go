@@ -458,3 +458,63 @@ func testHTTPSource(t *testing.T, pagination string, lag time.Duration) {
 	}
 	checkWatermark("after ClickHouse came back", changed["it031"])
 }
+
+// TestHTTPBatchRows loads 40 records in pages of 7 with batch_rows 15 into ClickHouse: two
+// batches (pages 1-3, 21 records; pages 4-6, 19), one INSERT and one checkpoint each, every
+// row stored and the watermark at the last record. Then four records change (ids it003,
+// it011, it022, it035, on pages 1, 2, 4 and 5 of the first load): the next run reads the
+// window after the watermark, exactly those four, as one batch, and only they change.
+func TestHTTPBatchRows(t *testing.T) {
+	ctx := context.Background()
+	db := warehousetest.New(t)
+	if err := db.Exec(ctx, httpItemsDDL); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "items.jsonl")
+	its := httpSourceItems(40)
+	httpSaveItems(t, file, its)
+	srv := standin.New(standin.Endpoint{Path: "/api/items", File: file, IDField: "id"})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	src := etl.SourceConfig{Name: "http_items", Kind: "http", Dataset: "http_test_items", System: "standin",
+		HTTP: &httpapi.Config{URL: hs.URL + "/api/items", PageSize: 7, BatchRows: 15, Timeout: 2 * time.Second, Log: io.Discard}}
+	r := &etl.Runner{DB: db, Log: io.Discard}
+
+	stats, err := r.Run(ctx, []etl.SourceConfig{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := stats[0]; st.Read != 40 || st.Loaded != 40 || st.Quarantined != 0 || st.Batches != 2 {
+		t.Errorf("load: %+v, want 40 rows read and loaded in 2 batches", st)
+	}
+	loaded := httpWarehouseItems(t, db)
+	want := map[string]httpItem{}
+	for _, it := range its {
+		want[it.ID] = it
+	}
+	if d := httpDiff(want, loaded); len(d) != 0 || len(loaded) != 40 {
+		t.Fatalf("warehouse holds %d rows, %d differ from the source: %v", len(loaded), len(d), d)
+	}
+	ts, _ := httpapi.ParseTime(its[39].UpdatedAt)
+	if wm := httpWatermark(t, db); wm == nil || wm.ID != "it040" || !wm.TS.Equal(ts) {
+		t.Errorf("watermark %+v, want it040 at %s", wm, its[39].UpdatedAt)
+	}
+
+	changed := httpChange(its, "改", 2, 10, 21, 34)
+	httpSaveItems(t, file, its)
+	if stats, err = r.Run(ctx, []etl.SourceConfig{src}); err != nil {
+		t.Fatal(err)
+	}
+	if st := stats[0]; st.Read != 4 || st.Loaded != 4 || st.Batches != 1 {
+		t.Errorf("after 4 changes: %+v, want 4 rows read and loaded in 1 batch", st)
+	}
+	after := httpWarehouseItems(t, db)
+	if d := httpDiff(loaded, after); len(d) != 4 || len(after) != 40 {
+		t.Errorf("%d rows changed (%v) of %d, want the 4 changed at the source", len(d), d, len(after))
+	}
+	for id, it := range changed {
+		if after[id] != it {
+			t.Errorf("%s = %+v, want %+v", id, after[id], it)
+		}
+	}
+}

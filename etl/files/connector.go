@@ -258,6 +258,7 @@ type chunker struct {
 	stream rowStream
 	head   []source.Row // the file's first rows, repeated so every chunk finds its header
 	keys   []source.Row // JSON Lines: the first chunk's header row (each chunk has its own)
+	json   *jsonRows    // JSON Lines: the records of the chunk being read
 	batch  source.Batch
 	rows   int
 	line   int
@@ -388,8 +389,11 @@ func (ch *chunker) keepHead(t *source.Table) {
 }
 
 func (ch *chunker) readJSONLines(t *source.Table) error {
-	var objs []rawObject
-	for size := 0; len(objs) < ch.rows && size < chunkJSONBytes; {
+	if ch.json == nil {
+		ch.json = newJSONRows()
+	}
+	n := 0
+	for size := 0; n < ch.rows && size < chunkJSONBytes; {
 		if !ch.lines.Scan() {
 			ch.done = true
 			if err := ch.lines.Err(); err != nil {
@@ -398,22 +402,22 @@ func (ch *chunker) readJSONLines(t *source.Table) error {
 			break
 		}
 		ch.line++
-		text := strings.TrimSpace(strings.TrimPrefix(ch.lines.Text(), "\ufeff"))
-		if text != "" {
-			objs = append(objs, rawObject{num: ch.line, raw: text})
-			size += len(text)
+		line := bytes.TrimSpace(bytes.TrimPrefix(ch.lines.Bytes(), utf8BOM))
+		if len(line) > 0 {
+			ch.json.add(ch.line, line, string(line))
+			n++
+			size += len(line)
 		}
 	}
-	if len(objs) == 0 && ch.keys != nil {
+	if n == 0 && ch.keys != nil {
 		// The read after the last line of a file whose lines filled whole chunks: no rows,
 		// under the first chunk's header, or the empty chunk would be a file without one.
 		t.Head = ch.keys
 		return nil
 	}
-	tab, _ := objectsToTable(ch.rel, objs)
-	t.Rows = tab.Rows
+	ch.json.table(t)
 	if ch.keys == nil {
-		ch.keys = []source.Row{{Num: 0, Values: append([]string(nil), tab.Rows[0].Values...)}}
+		ch.keys = []source.Row{{Num: 0, Values: append([]string(nil), t.Rows[0].Values...)}}
 	}
 	return nil
 }

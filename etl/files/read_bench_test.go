@@ -2,8 +2,11 @@ package files
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -73,6 +76,45 @@ func benchRead(b *testing.B, name string, body []byte, rows int) {
 		t, err := Read(name, body, Options{})
 		if err != nil || len(t.Rows) != rows {
 			b.Fatalf("%v, %d rows", err, len(t.Rows))
+		}
+	}
+	b.ReportMetric(float64(b.N*benchRows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkReadJSONLines reads 50,000 hazard-like JSON Lines records (20 keys, Chinese
+// text, a null, a boolean and a nested array) through the connector, in its chunks.
+func BenchmarkReadJSONLines(b *testing.B) {
+	dir := b.TempDir()
+	var buf bytes.Buffer
+	for i := 0; i < benchRows; i++ {
+		fmt.Fprintf(&buf, `{"hazard_id":"YH%010d","src_id":"ZC-%07d-20230101-16","uscc":"91370812545717861D","town":"新兖镇","level":"一般","channel":"企业自查","found_by_level":"企业","found_by_dept":"","found_date":"2023-01-01","deadline_date":"2023-01-10","is_gua_pai":false,"rectified_date":"2023-01-17","verified_date":null,"verify_dept":"","closed_date":"2023-01-20","status":"已销号","tags":["消防"],"std_clause":"","n":%d,"updated_at":"2023-01-20T17:00:00+08:00"}`+"\n", i, i, i%97)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.jsonl"), buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(buf.Len()))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c, err := Open(dir, Config{Patterns: []string{"a.jsonl"}}, nil, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows := 0
+		for {
+			bt, err := c.Next(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if bt == nil {
+				break
+			}
+			rows += len(bt.Table.Rows) - 1
+			bt.Table.Recycle()
+		}
+		c.Close()
+		if rows != benchRows {
+			b.Fatalf("%d rows", rows)
 		}
 	}
 	b.ReportMetric(float64(b.N*benchRows)/b.Elapsed().Seconds(), "rows/s")

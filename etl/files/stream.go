@@ -3,7 +3,6 @@ package files
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -197,34 +197,35 @@ func (s *xlsxStream) close() error {
 }
 
 // jsonStream reads a JSON array of records, or the array an object wraps ({"data": [...]}),
-// one element at a time with encoding/json's streaming Decoder.
+// one element at a time with jsontext's streaming decoder.
 type jsonStream struct {
 	path string
 	rc   io.ReadCloser
-	dec  *json.Decoder
+	dec  *jsontext.Decoder
 	num  int  // elements read
 	wrap bool // the array is a value of an object, whose syntax was checked when opened
 	// maxBytes, when set, also ends a chunk after this much record text (chunkJSONBytes).
 	maxBytes int
+	rows     *jsonRows
 }
 
 // openJSON opens the file (open is called once, or twice for a wrapped array: a first pass
 // finds which key holds the records and checks the object's syntax). Errors name the file and are the file's, for its whole
 // load: a file that is no JSON array at all is refused before any row is read.
 func openJSON(path string, open func() (io.ReadCloser, error)) (*jsonStream, error) {
-	s := &jsonStream{path: path}
+	s := &jsonStream{path: path, rows: newJSONRows()}
 	if err := s.start(open); err != nil {
 		return nil, err
 	}
-	tok, err := s.dec.Token()
+	tok, err := s.dec.ReadToken()
 	if err != nil {
 		s.rc.Close()
 		return nil, s.notArray(err)
 	}
-	switch tok {
-	case json.Delim('['):
+	switch tok.Kind() {
+	case '[':
 		return s, nil
-	case json.Delim('{'):
+	case '{':
 	default:
 		s.rc.Close()
 		return nil, s.notArray(fmt.Errorf("the file begins with %v", tok))
@@ -240,28 +241,29 @@ func openJSON(path string, open func() (io.ReadCloser, error)) (*jsonStream, err
 		return nil, err
 	}
 	s.wrap = true
-	if _, err := s.dec.Token(); err != nil { // the object's '{', checked by recordsKey
+	if _, err := s.dec.ReadToken(); err != nil { // the object's '{', checked by recordsKey
 		s.rc.Close()
 		return nil, s.notArray(err)
 	}
 	for {
-		tok, err := s.dec.Token()
+		tok, err := s.dec.ReadToken()
 		if err != nil {
 			s.rc.Close()
 			return nil, s.notArray(err)
 		}
-		if tok == key {
+		if tok.String() == key {
 			break
 		}
-		if _, err := skipValue(s.dec); err != nil {
+		if err := s.dec.SkipValue(); err != nil {
 			s.rc.Close()
 			return nil, s.notArray(err)
 		}
 	}
-	if tok, err := s.dec.Token(); err != nil || tok == nil {
+	if tok, err := s.dec.ReadToken(); err != nil || tok.Kind() == 'n' {
 		// null: an object without records reads as an empty array.
 		s.rc.Close()
-		s.rc, s.dec = nil, json.NewDecoder(strings.NewReader("]"))
+		s.rc, s.dec = nil, jsontext.NewDecoder(strings.NewReader("[]"), jsonOptions...)
+		_, _ = s.dec.ReadToken()
 	}
 	return s, nil
 }
@@ -275,8 +277,7 @@ func (s *jsonStream) start(open func() (io.ReadCloser, error)) error {
 	if peek, _ := br.Peek(3); bytes.Equal(peek, utf8BOM) {
 		_, _ = br.Discard(3)
 	}
-	s.rc, s.dec = rc, json.NewDecoder(br)
-	s.dec.UseNumber()
+	s.rc, s.dec = rc, jsontext.NewDecoder(br, jsonOptions...)
 	return nil
 }
 
@@ -284,52 +285,30 @@ func (s *jsonStream) start(open func() (io.ReadCloser, error)) error {
 // checked to the end) and returns the key of its records.
 func (s *jsonStream) recordsKey() (string, error) {
 	var keys []string
-	for s.dec.More() {
-		tok, err := s.dec.Token()
+	for s.dec.PeekKind() == '"' {
+		tok, err := s.dec.ReadToken()
 		if err != nil {
 			return "", s.notArray(err)
 		}
-		first, err := skipValue(s.dec)
-		if err != nil {
+		name := tok.String() // a token lasts until the decoder's next call
+		first := s.dec.PeekKind()
+		if err := s.dec.SkipValue(); err != nil {
 			return "", s.notArray(err)
 		}
-		if k, ok := tok.(string); ok && (first == json.Delim('[') || first == nil) {
-			keys = append(keys, k)
+		if first == '[' || first == 'n' {
+			keys = append(keys, name)
 		}
 	}
-	if tok, err := s.dec.Token(); err != nil || tok != json.Delim('}') {
+	if tok, err := s.dec.ReadToken(); err != nil || tok.Kind() != '}' {
 		return "", s.notArray(fmt.Errorf("the object is not closed: %v %v", tok, err))
 	}
-	if _, err := s.dec.Token(); err != io.EOF {
+	if _, err := s.dec.ReadToken(); err != io.EOF {
 		return "", s.notArray(fmt.Errorf("data after the JSON object"))
 	}
 	if len(keys) == 0 {
 		return "", fmt.Errorf("%s: JSON 对象中没有记录数组 (no array of records in the JSON object)", s.path)
 	}
 	return slices.Min(keys), nil
-}
-
-// skipValue reads one value token by token and returns its first token.
-func skipValue(dec *json.Decoder) (json.Token, error) {
-	first, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := first.(json.Delim); ok && (d == '[' || d == '{') {
-		for depth := 1; depth > 0; {
-			tok, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			switch tok {
-			case json.Delim('['), json.Delim('{'):
-				depth++
-			case json.Delim(']'), json.Delim('}'):
-				depth--
-			}
-		}
-	}
-	return first, nil
 }
 
 func (s *jsonStream) notArray(err error) error {
@@ -342,37 +321,44 @@ func (s *jsonStream) notArray(err error) error {
 	return fmt.Errorf("%s: 不是 JSON 对象数组，文件可能不完整 (not a JSON array of objects): %w", s.path, err)
 }
 
-// chunk reads up to n elements into a table of their own header (see objectsToTable). An
-// element that is JSON but no object is a row without values, for the quarantine; text that
-// is no JSON ends the file's load with an error, as it always did.
+// chunk reads up to n elements into a table of their own header (see jsonRows). An element
+// that is JSON but no object is a row without values, for the quarantine; text that is no
+// JSON ends the file's load with an error, as it always did.
 func (s *jsonStream) chunk(t *Table, n int) (bool, error) {
-	var objs []rawObject
-	for size := 0; len(objs) < n && (s.maxBytes == 0 || size < s.maxBytes) && s.dec.More(); {
-		var raw json.RawMessage
-		if err := s.dec.Decode(&raw); err != nil {
+	for i, size := 0, 0; i < n && (s.maxBytes == 0 || size < s.maxBytes) && s.more(); i++ {
+		v, err := s.dec.ReadValue()
+		if err != nil {
 			return true, s.notArray(err)
 		}
 		s.num++
-		objs = append(objs, rawObject{num: s.num, raw: string(raw)})
-		size += len(raw)
+		// v is the decoder's buffer until its next read: copied for the quarantine, and
+		// the cells are cut from the copy.
+		s.rows.add(s.num, v, string(v))
+		size += len(v)
 	}
-	eof := !s.dec.More()
+	eof := !s.more()
 	if eof {
-		if tok, err := s.dec.Token(); err != nil || tok != json.Delim(']') {
+		if tok, err := s.dec.ReadToken(); err != nil || tok.Kind() != ']' {
 			if err == nil {
 				err = fmt.Errorf("unexpected %v", tok)
 			}
 			return true, s.notArray(err)
 		}
 		if !s.wrap && s.rc != nil {
-			if _, err := s.dec.Token(); err != io.EOF {
+			if _, err := s.dec.ReadToken(); err != io.EOF {
 				return true, s.notArray(fmt.Errorf("data after the array"))
 			}
 		}
 	}
-	tab, _ := objectsToTable(s.path, objs)
-	t.Encoding, t.Rows = tab.Encoding, tab.Rows
+	s.rows.table(t)
 	return eof, nil
+}
+
+// more says whether another element follows; false at the array's end and at broken text,
+// which the read of the closing bracket then reports.
+func (s *jsonStream) more() bool {
+	k := s.dec.PeekKind()
+	return k != ']' && k != '}' && k != 0
 }
 
 func (s *jsonStream) close() error {

@@ -19,6 +19,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"safetydw/etl/files"
 	"safetydw/etl/source"
@@ -44,6 +47,11 @@ type Config struct {
 	MaxRetries   int           `yaml:"max_retries"`   // on 5xx, 429, network errors and timeouts (default 3; -1 for none)
 	BackoffBase  time.Duration `yaml:"backoff_base"`  // wait before the first retry, doubling after (default 1s)
 	BackoffMax   time.Duration `yaml:"backoff_max"`   // longest backoff wait (default 1m)
+	// BatchRows, when set, gathers pages until this many records are in hand and hands
+	// them over as one batch: one INSERT, one archive file and one checkpoint instead of one
+	// per page, which is what a page costs beyond its records when a platform caps its page
+	// size. 0 (the default): each page is its own batch.
+	BatchRows int `yaml:"batch_rows"`
 	// NoJitter waits exactly the backoff. By default a retry waits a random 50–100% of it, so
 	// that many clients failing together do not hammer the server in step; tests want the
 	// exact sequence.
@@ -88,6 +96,8 @@ type Connector struct {
 	done      bool
 	rows      int // records received so far, for row numbers within the result set
 	retries   int
+	dec       *jsontext.Decoder // reads each record's key (see key)
+	in        bytes.Buffer
 }
 
 // Open prepares a connector that starts after the watermark (nil: from the beginning).
@@ -167,26 +177,39 @@ func Open(cfg Config, watermark *source.Cursor) (*Connector, error) {
 // Retries reports how many requests were retried so far.
 func (c *Connector) Retries() int { return c.retries }
 
-// Next returns the next page that holds records to load; pages whose records were all loaded
-// by earlier runs are skipped.
+// Next returns the next page that holds records to load (or, with batch_rows, the next
+// pages); pages whose records were all loaded by earlier runs are skipped.
 func (c *Connector) Next(ctx context.Context) (*source.Batch, error) {
+	var acc *gathered
 	for !c.done {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		c.page++
-		reqURL, loc := c.requestURL(), c.locator()
+		reqURL, loc := c.requestURL(), c.locator(c.page)
 		pg, size, err := c.fetch(ctx, reqURL)
 		if err != nil {
+			// Pages gathered but not handed over are read again by the next run: the
+			// watermark has not moved past them.
 			return nil, err
 		}
-		b := c.batch(pg, size, loc)
+		if acc == nil {
+			acc = &gathered{first: c.page, loc: loc}
+		}
+		c.gather(pg, acc)
+		acc.size += size
 		if err := c.advance(pg, reqURL); err != nil {
 			return nil, err
 		}
-		if b != nil {
-			return b, nil
+		if len(acc.recs) > 0 && len(acc.recs) >= c.cfg.BatchRows {
+			return c.batch(acc), nil
 		}
+		if len(acc.recs) == 0 {
+			acc = nil // a page loaded before: the next batch is named after the next page
+		}
+	}
+	if acc != nil && len(acc.recs) > 0 {
+		return c.batch(acc), nil
 	}
 	return nil, nil
 }
@@ -219,8 +242,9 @@ func (c *Connector) where(reqURL string) string {
 }
 
 // locator names a page for people and for the quarantine ledger, which keys rows by it: the
-// window start is part of it so that page 3 of one run is not page 3 of another.
-func (c *Connector) locator() string {
+// window start is part of it so that page 3 of one run is not page 3 of another. Pages
+// gathered into one batch (batch_rows) are named by the first: "page 3-12".
+func (c *Connector) locator(page int) string {
 	var extra []string
 	if c.since != "" {
 		extra = append(extra, "updated_since="+c.since)
@@ -228,7 +252,7 @@ func (c *Connector) locator() string {
 	if c.cfg.Pagination == "cursor" && c.next != "" {
 		extra = append(extra, "cursor="+c.next)
 	}
-	loc := fmt.Sprintf("GET %s page %d", c.endpoint.Path, c.page)
+	loc := fmt.Sprintf("GET %s page %d", c.endpoint.Path, page)
 	if len(extra) > 0 {
 		loc += " (" + strings.Join(extra, ", ") + ")"
 	}
@@ -262,10 +286,18 @@ func (c *Connector) advance(pg *page, reqURL string) error {
 	return nil
 }
 
-// batch turns a page into a batch, or nil when no record of it is to be loaded.
-func (c *Connector) batch(pg *page, size int, loc string) *source.Batch {
-	var keep []json.RawMessage
-	var nums []int
+// gathered is what the pages of one batch brought: the records to load and their
+// positions in the result set.
+type gathered struct {
+	first int    // the first page's number
+	loc   string // the first page's locator
+	recs  []json.RawMessage
+	nums  []int
+	size  int
+}
+
+// gather keeps the records of a page that are to be loaded, and moves the cursor.
+func (c *Connector) gather(pg *page, acc *gathered) {
 	for i, raw := range pg.records {
 		num := c.rows + i + 1
 		ts, id, ok := c.key(raw)
@@ -281,18 +313,23 @@ func (c *Connector) batch(pg *page, size int, loc string) *source.Batch {
 			}
 		}
 		// Records without a readable key still go to the dataset, which quarantines them.
-		keep = append(keep, raw)
-		nums = append(nums, num)
+		acc.recs = append(acc.recs, raw)
+		acc.nums = append(acc.nums, num)
 	}
 	c.rows += len(pg.records)
-	if len(keep) == 0 {
-		return nil
+}
+
+// batch turns gathered records into a batch.
+func (c *Connector) batch(acc *gathered) *source.Batch {
+	loc := acc.loc
+	if c.page > acc.first {
+		loc = strings.Replace(loc, fmt.Sprintf(" page %d", acc.first), fmt.Sprintf(" page %d-%d", acc.first, c.page), 1)
 	}
-	t := files.FromObjects(loc, keep, 1)
-	for i, n := range nums {
+	t := files.FromObjects(loc, acc.recs, 1)
+	for i, n := range acc.nums {
 		t.Rows[i+1].Num = n // position in the result set, so a person can find the record
 	}
-	b := &source.Batch{Table: t, Locator: loc, Size: int64(size)}
+	b := &source.Batch{Table: t, Locator: loc, Size: int64(acc.size)}
 	if c.cursor != nil {
 		cur := *c.cursor
 		b.Cursor = &cur
@@ -301,37 +338,86 @@ func (c *Connector) batch(pg *page, size int, loc string) *source.Batch {
 }
 
 // key reads a record's (updated_at, id); ok is false when either is missing or unreadable.
-func (c *Connector) key(raw json.RawMessage) (time.Time, string, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
+func (c *Connector) key(raw []byte) (time.Time, string, bool) {
+	if c.dec == nil {
+		c.dec = jsontext.NewDecoder(&c.in, jsonOptions...)
+	}
+	idRaw, tsRaw, ok := twoFields(c.dec, &c.in, raw, c.cfg.IDField, c.cfg.UpdatedField)
+	if !ok {
 		return time.Time{}, "", false
 	}
-	id := scalarText(m[c.cfg.IDField])
-	ts, err := ParseTime(scalarText(m[c.cfg.UpdatedField]))
+	id := scalarText(idRaw)
+	ts, err := ParseTime(scalarText(tsRaw))
 	if id == "" || err != nil {
 		return time.Time{}, "", false
 	}
 	return ts, id, true
 }
 
+// jsonOptions read what encoding/json read: invalid UTF-8 in strings becomes U+FFFD, and a
+// key given twice keeps its last value.
+var jsonOptions = []jsontext.Options{jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)}
+
+// twoFields returns the values of two top-level keys of a JSON object (the last, when a key
+// is repeated, as a map keeps it; nil when absent), reading the record's tokens once instead
+// of decoding it into a map (a third of a page's cost). ok is false for a record that is no
+// object or does not parse, as decoding it into a map failed.
+func twoFields(dec *jsontext.Decoder, in *bytes.Buffer, raw []byte, a, b string) (va, vb jsontext.Value, ok bool) {
+	*in = *bytes.NewBuffer(raw) // read in place, with one decoder for all the records
+	dec.Reset(in, jsonOptions...)
+	if dec.PeekKind() != '{' {
+		return nil, nil, false
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, nil, false
+	}
+	var scratch []byte
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadValue()
+		if err != nil {
+			return nil, nil, false
+		}
+		key := name[1 : len(name)-1]
+		if bytes.IndexByte(key, '\\') >= 0 || !utf8.Valid(key) {
+			scratch, _ = jsontext.AppendUnquote(scratch[:0], name)
+			key = scratch
+		}
+		isA, isB := string(key) == a, string(key) == b
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, nil, false
+		}
+		// Both name the bytes of raw: the decoder reads a bytes.Buffer in place.
+		if isA {
+			va = v
+		}
+		if isB {
+			vb = v
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, nil, false
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, nil, false // json.Unmarshal refused data after the object
+	}
+	return va, vb, true
+}
+
 // scalarText is a JSON string's text or a number's literal; "" for anything else.
-func scalarText(raw json.RawMessage) string {
+func scalarText(raw []byte) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return ""
 	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return ""
-		}
-		return strings.TrimSpace(s)
+	switch jsontext.Value(raw).Kind() {
+	case '"':
+		s, _ := jsontext.AppendUnquote(nil, raw) // invalid UTF-8 becomes U+FFFD, as before
+		return strings.TrimSpace(string(s))
+	case '0':
+		return string(raw)
 	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) != nil {
-		return ""
-	}
-	return n.String()
+	return ""
 }
 
 // ParseTime reads an updated-at value: RFC 3339 with an offset, or a zone-less
@@ -473,50 +559,116 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // parsePage accepts {"data"|"records"|"items": [...], "total": n, "next_cursor": "..."}, the
 // same one level down ({"code": 0, "data": {"records": [...], "total": n}}, as MyBatis-Plus
-// pages come), and a bare array.
+// pages come), and a bare array. The body is read once by jsontext, its records kept as
+// slices of it (json.Unmarshal into maps and slices scanned it four times and copied it twice).
 func parsePage(body []byte) (*page, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) > 0 && body[0] == '[' {
-		var recs []json.RawMessage
-		if err := json.Unmarshal(body, &recs); err != nil {
+		recs, err := elements(body)
+		if err != nil {
 			return nil, err
 		}
 		return &page{records: recs}, nil
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
+	top, err := members(body)
+	if err != nil {
 		return nil, err
 	}
 	pg, found, err := pageFrom(top)
 	if err != nil || found {
 		return pg, err
 	}
-	if inner, ok := top["data"]; ok {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(inner, &m) == nil {
-			pg, found, err := pageFrom(m)
-			if err != nil || found {
-				return pg, err
-			}
+	if inner, ok := top["data"]; ok && inner.Kind() == '{' {
+		m, _ := members(inner) // checked whole with the body
+		pg, found, err := pageFrom(m)
+		if err != nil || found {
+			return pg, err
 		}
 	}
 	return nil, errors.New("没有 data、records 或 items 数组 (no data, records or items array)")
 }
 
-func pageFrom(m map[string]json.RawMessage) (*page, bool, error) {
+// members reads a whole JSON object into its values by key (the last of a repeated key, as
+// a map keeps it); null is no object and no error, as for json.Unmarshal into a map.
+func members(b []byte) (map[string]jsontext.Value, error) {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(b), jsonOptions...)
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]jsontext.Value
+	switch tok.Kind() {
+	case 'n':
+	case '{':
+		m = map[string]jsontext.Value{}
+		for dec.PeekKind() != '}' {
+			name, err := dec.ReadToken()
+			if err != nil {
+				return nil, err
+			}
+			k := name.String()
+			v, err := dec.ReadValue() // a slice of b: the decoder reads a bytes.Buffer in place
+			if err != nil {
+				return nil, err
+			}
+			m[k] = v
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("JSON %v 不是对象 (is not an object)", tok.Kind())
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, fmt.Errorf("JSON 值之后还有数据 (data after the JSON value): %v", err)
+	}
+	return m, nil
+}
+
+// elements reads a whole JSON array into its elements, each a slice of b.
+func elements(b []byte) ([]json.RawMessage, error) {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(b), jsonOptions...)
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	var recs []json.RawMessage
+	for dec.PeekKind() != ']' {
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, json.RawMessage(v))
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, fmt.Errorf("JSON 数组之后还有数据 (data after the JSON array): %v", err)
+	}
+	return recs, nil
+}
+
+func pageFrom(m map[string]jsontext.Value) (*page, bool, error) {
 	for _, k := range []string{"data", "records", "items"} {
 		raw, ok := m[k]
-		if !ok || len(bytes.TrimSpace(raw)) == 0 || bytes.TrimSpace(raw)[0] != '[' {
+		if !ok || raw.Kind() != '[' {
 			continue
 		}
 		pg := &page{}
-		if err := json.Unmarshal(raw, &pg.records); err != nil {
+		var err error
+		if pg.records, err = elements(raw); err != nil {
 			return nil, true, fmt.Errorf("%s: %w", k, err)
 		}
 		if t, ok := m["total"]; ok {
-			var n int
-			if json.Unmarshal(t, &n) == nil {
-				pg.total = &n
+			// As json.Unmarshal into an int: an integer literal, or null (which leaves 0).
+			switch t.Kind() {
+			case 'n':
+				pg.total = new(int)
+			case '0':
+				if n, err := strconv.ParseInt(string(t), 10, 0); err == nil {
+					total := int(n)
+					pg.total = &total
+				}
 			}
 		}
 		for _, ck := range []string{"next_cursor", "nextCursor"} {

@@ -559,3 +559,45 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// With batch_rows, pages are gathered into batches of at least that many records: 23
+// records in pages of 5 with batch_rows 8 are pages 1-2 (10 records), 3-4 (10) and 5 (3),
+// each named after its pages, rows numbered by their position in the result set, each
+// batch's cursor its last record. With a watermark the server answers from it on (its >=
+// filter): the record at the watermark is skipped and does not count towards batch_rows.
+func TestBatchRowsGathersPages(t *testing.T) {
+	its := items(23)
+	_, url := serve(t, its)
+	cfg := config(url, "page", 5)
+	cfg.BatchRows = 8
+	batches, ids := drain(t, open(t, cfg, nil))
+	if !slices.Equal(ids, idsOf(its)) {
+		t.Fatalf("ids = %v, want all 23 in order", ids)
+	}
+	var got []string
+	for _, b := range batches {
+		rows := b.Table.Rows
+		got = append(got, fmt.Sprintf("%s: %d..%d %s", b.Locator, rows[1].Num, rows[len(rows)-1].Num, b.Cursor.ID))
+	}
+	want := []string{"GET /api/items page 1-2: 1..10 it010", "GET /api/items page 3-4: 11..20 it020", "GET /api/items page 5: 21..23 it023"}
+	if !slices.Equal(got, want) {
+		t.Errorf("batches %q, want %q", got, want)
+	}
+
+	// Watermark at it012 (no lag): the window it012..it023 is pages 1 (it012 skipped,
+	// it013-it016), 2 (it017-it021: 9 in hand) and 3 (it022-it023), numbered from 1 in it.
+	wm := &source.Cursor{TS: t0.Add(110 * time.Minute), ID: "it012"}
+	batches, ids = drain(t, open(t, cfg, wm))
+	if !slices.Equal(ids, idsOf(its[12:])) {
+		t.Fatalf("after the watermark ids = %v, want it013..it023", ids)
+	}
+	got = got[:0]
+	for _, b := range batches {
+		rows := b.Table.Rows
+		got = append(got, fmt.Sprintf("%s: %d..%d %s", b.Locator, rows[1].Num, rows[len(rows)-1].Num, b.Cursor.ID))
+	}
+	if len(got) != 2 || got[0] != "GET /api/items page 1-2 (updated_since=2025-03-01T09:50:00+08:00): 2..10 it021" ||
+		got[1] != "GET /api/items page 3 (updated_since=2025-03-01T09:50:00+08:00): 11..12 it023" {
+		t.Errorf("batches after the watermark %q", got)
+	}
+}
