@@ -33,7 +33,10 @@ install_zookeeper() {
 }
 
 zk_running() { [ -f "$root/zk/zk.pid" ] && kill -0 "$(cat "$root/zk/zk.pid")" 2>/dev/null; }
-zk_answers() { [ "$( (exec 3<>/dev/tcp/127.0.0.1/"$zk_port" && printf ruok >&3 && head -c 4 <&3) 2>/dev/null)" = imok ]; }
+# Serving, not only running: "ruok" answers while ZooKeeper still loads its data, and a server
+# started then fails its first sessions; an 18.16 DDL worker that lost its session may later run a
+# shard's ON CLUSTER ALTER on both replicas and hang that migration for 180 s (README).
+zk_answers() { (exec 3<>/dev/tcp/127.0.0.1/"$zk_port" && printf srvr >&3 && cat <&3) 2>/dev/null | grep -q '^Mode: '; }
 
 zk_start() {
   install_zookeeper
