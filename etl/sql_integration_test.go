@@ -290,6 +290,9 @@ func TestSQLSourceSurvivesSIGKILL(t *testing.T) {
 				t.Fatalf("the killed run had loaded all %d rows; nothing was left to resume", partial)
 			}
 			t.Logf("killed after loading %d of %d rows", partial, f.Rows)
+			// An INSERT the killed loader had sent whole still completes on the server after the
+			// kill; read the watermark once nothing writes watermarks any more.
+			waitNoInsert(t, db, "etl_watermarks")
 			killedAt := sqlWatermark(t, &etl.Runner{DB: db}, "qzk_drills")
 
 			// ClickHouse down when the loader starts: it fails saying so, the watermark stays.
@@ -507,4 +510,27 @@ type sqlLogWriter struct{ t *testing.T }
 func (w sqlLogWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// waitNoInsert waits until the server has run no INSERT into the table for a second (any
+// database: system.processes of 18.16 does not say which), at most 30 s.
+func waitNoInsert(t *testing.T, db *warehouse.DB, table string) {
+	t.Helper()
+	running := func() uint64 {
+		var n uint64
+		if err := db.QueryRow(context.Background(), "SELECT count() FROM system.processes WHERE query LIKE ?",
+			"INSERT INTO "+table+"%").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if running() == 0 {
+			time.Sleep(time.Second)
+			if running() == 0 {
+				return
+			}
+		}
+	}
+	t.Fatalf("INSERTs into %s still running after 30 s", table)
 }
