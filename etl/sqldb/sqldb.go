@@ -65,8 +65,13 @@ type Config struct {
 	Lag time.Duration `yaml:"lag"`
 }
 
-// DefaultChunkRows is the chunk size when the config leaves it out.
-const DefaultChunkRows = 5000
+// DefaultChunkRows is the chunk size when the config leaves it out. Each chunk is one
+// query, one INSERT, one archive file and one watermark write, waited for in turn: a
+// 300,000-row MariaDB source loaded at 68-71 k rows/s in 5,000-row chunks (60 of them) and
+// at 81-88 k in 20,000-row chunks, same minutes. The chunks in flight then hold more text:
+// that load's peak RSS was up to 455 MiB under the default GC (244-262 MiB with
+// GOMEMLIMIT=200MiB) against about 190 MiB at 5,000; 50,000-row chunks reached 665 MiB.
+const DefaultChunkRows = 20_000
 
 // shanghai is the zone of every zone-less timestamp in the 前置库 (DATETIME, timestamp
 // without time zone): the district's systems write Beijing time.
