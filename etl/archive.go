@@ -14,7 +14,7 @@ import (
 // archiveQueue bounds the batches waiting for the archive writer: enough to let the Parquet
 // encoding of one batch overlap the insert of the next, few enough that memory stays flat
 // when the disk is slower than the server.
-const archiveQueue = 2
+const archiveQueue = 1
 
 // archiver writes stored batches to the landing archive on a goroutine of its own, so the
 // Parquet encoding overlaps the insert instead of holding up validation or the insert. A

@@ -192,7 +192,9 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, meta dat
 	// Batches are stored and checkpointed strictly in order.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ready := make(chan prepared, 1)
+	// Unbuffered: a transformed batch waits in prepare until the store loop takes it, so
+	// at most one batch waits between the two (each in flight costs memory, see prepare).
+	ready := make(chan prepared)
 	go r.prepare(ctx, conn, ds, src, st.RunID, meta, ready)
 	defer func() {
 		cancel()
@@ -284,8 +286,12 @@ func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset
 		p    prepared
 		done chan prepared
 	}
+	// Batches read but not yet handed to ready: the one the ordering loop below waits on and
+	// those in order, transformWorkers in all, so both workers stay busy while the reader
+	// holds the next batch, and no more (each batch is a chunk's rows, then its Arrow
+	// records: a deeper queue held most of a 60 MB CSV file at once).
 	jobs := make(chan job, transformWorkers)
-	order := make(chan chan prepared, transformWorkers) // one promise per batch, in read order
+	order := make(chan chan prepared, transformWorkers-1) // one promise per batch, in read order
 	go func() {
 		defer close(jobs)
 		defer close(order)

@@ -154,3 +154,63 @@ func TestJSONLinesOfWholeChunks(t *testing.T) {
 		t.Errorf("read/loaded/quarantined = %v, want [4 4 0]", got)
 	}
 }
+
+// The byte bound ends a file's chunks in a real load: 24 enterprises (lines 2–25) under a
+// 1-byte bound are read 10 rows a chunk, the fewest it allows (the header may lie among
+// them): lines 1–10 (9 enterprises), 11–20 (10), 21–25 (5). Line 17's founding date is
+// impossible. By hand: one file, 24 read, 23 loaded, line 17 quarantined; the progress says
+// 9 and then 19 rows so far, and the file ledger counts 24 rows, as if read whole.
+func TestChunkBytesLoadTheSame(t *testing.T) {
+	db := warehousetest.New(t)
+	dir := t.TempDir()
+	rows := []string{regHeader}
+	for i := 1; i <= 24; i++ {
+		founded := "2015-04-01"
+		if i == 16 {
+			founded = "2015-13-45"
+		}
+		rows = append(rows, fmt.Sprintf("91370812MA%07dA,兖州%d号机械有限公司,鼓楼街道,,机械加工/机械制造,应急局,规下,12,在营,%s,,,,否,否,三级", i, i, founded))
+	}
+	if err := write(dir, "registry/enterprises.csv", lines(rows...)); err != nil {
+		t.Fatal(err)
+	}
+	sources, err := etl.LoadSources("testdata/sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources = sources[:1]
+	sources[0].File.ChunkBytes = 1
+	var log bytes.Buffer
+	stats, err := (&etl.Runner{DB: db, DropDir: dir, Log: &log}).Run(context.Background(), sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := stats[0]
+	if got := [4]int{st.Batches, st.Read, st.Loaded, st.Quarantined}; got != [4]int{1, 24, 23, 1} {
+		t.Errorf("files/read/loaded/quarantined = %v, want [1 24 23 1]", got)
+	}
+	var progress []string
+	for _, l := range strings.Split(log.String(), "\n") {
+		if strings.Contains(l, "rows so far") {
+			progress = append(progress, strings.TrimSpace(l))
+		}
+	}
+	if want := "registry/enterprises.csv: 已读 9 行 (rows so far)|registry/enterprises.csv: 已读 19 行 (rows so far)"; strings.Join(progress, "|") != want {
+		t.Errorf("progress %q, want %q", progress, want)
+	}
+	ctx := context.Background()
+	var loaded, read, quarantined uint64
+	var qrow uint32
+	if err := db.QueryRow(ctx, "SELECT count() FROM dim_enterprise FINAL").Scan(&loaded); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(ctx, "SELECT sum(rows_read) FROM etl_files FINAL WHERE source = 'registry'").Scan(&read); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(ctx, "SELECT count(), max(row_num) FROM etl_quarantine FINAL WHERE source = 'registry'").Scan(&quarantined, &qrow); err != nil {
+		t.Fatal(err)
+	}
+	if loaded != 23 || read != 24 || quarantined != 1 || qrow != 17 {
+		t.Errorf("dim_enterprise %d rows, ledger %d read, quarantine %d rows (row %d); want 23, 24, 1 (row 17)", loaded, read, quarantined, qrow)
+	}
+}

@@ -47,6 +47,7 @@ func etlCmd() *cobra.Command {
 func runCmd() *cobra.Command {
 	var reload []string
 	c := step("run", "运行全部数据源 (run every source of --sources)", func(p *cron.Pipeline, ctx context.Context) error {
+		limitLoadMemory()
 		p.Reload = reload
 		return p.Load(ctx)
 	})

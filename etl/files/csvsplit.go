@@ -30,6 +30,8 @@ type csvSplitter struct {
 	// record refused last read through those lines in the same state and found no good end.
 	refusedUntil int
 	refusedWhy   string
+	// maxBytes, when set, also ends a chunk once its rows hold this many bytes (Config.ChunkBytes).
+	maxBytes int
 	// scratch reused from chunk to chunk; only the chunk's string and its slices are new
 	data   []byte
 	spans  []span
@@ -81,12 +83,14 @@ func (s *csvSplitter) readLine() ([]byte, error) {
 	return b, nil
 }
 
-// chunk reads up to max records into t.Rows. It returns whether the file ended; an error is
-// a failure to read, never a malformed record (that is a row with Broken set).
+// chunk reads up to max records into t.Rows, fewer when they reach s.maxBytes (see full). It
+// returns whether the file ended; an error is a failure to read, never a malformed record
+// (that is a row with Broken set).
 func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 	data, spans, recs, broken := s.data[:0], s.spans[:0], s.recs[:0], s.broken[:0]
 	eof := false
-	for len(recs) < max {
+	held := 0 // bytes of the chunk's rows so far (text and a header per value, a refused row's text)
+	for len(recs) < max && !full(len(recs), held, s.maxBytes) {
 		line, err := s.readLine()
 		if err == io.EOF {
 			eof = true
@@ -127,6 +131,11 @@ func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 		}
 		r.n = len(spans) - r.first
 		recs = append(recs, r)
+		if r.broken > 0 {
+			held += len(broken[r.broken-1].raw)
+		} else if r.n > 0 { // its values are contiguous in data
+			held += int(spans[r.first+r.n-1].end-spans[r.first].start) + valueHeader*r.n
+		}
 	}
 	s.data, s.spans, s.recs, s.broken = data, spans, recs, broken
 	all := string(data) // the chunk's one copy; every field below is a slice of it

@@ -36,6 +36,7 @@ type xlsxStream struct {
 	width       int         // the widest row so far (see fill)
 	pending     []Row       // rows without cells of their own, filled by a merge (see chunk)
 	rowsSeen    bool        // a non-blank row was read
+	maxBytes    int         // when set, a chunk also ends at this many bytes of rows (Config.ChunkBytes)
 }
 
 // mergeBox is a merged range with the value of its top-left cell, once that row is read.
@@ -97,7 +98,8 @@ func (s *xlsxStream) open(body []byte) error {
 // merge reaching into them must not turn them into data.
 func (s *xlsxStream) chunk(t *Table, n int) (bool, error) {
 	t.Encoding = "xlsx"
-	for len(t.Rows) < n {
+	held := 0 // bytes of the chunk's rows: values, their headers and each row's raw text
+	for len(t.Rows) < n && !full(len(t.Rows), held, s.maxBytes) {
 		if !s.rows.Next() {
 			if err := s.rows.Error(); err != nil {
 				return true, fmt.Errorf("%s: sheet %q 第 %d 行 (row %d): %w", s.path, s.sheet, s.num+1, s.num+1, err)
@@ -129,6 +131,7 @@ func (s *xlsxStream) chunk(t *Table, n int) (bool, error) {
 		s.width = max(s.width, len(cells))
 		vals := trimAll(cells, s.width)
 		row := Row{Num: s.num, Values: vals, Raw: strings.Join(vals[:len(cells)], "\t")}
+		held += 2*len(row.Raw) + valueHeader*len(vals) // the values' text is about the raw's
 		if own {
 			t.Rows = append(t.Rows, row)
 		} else {

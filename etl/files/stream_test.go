@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // chunkNums opens dir with chunks of two rows and returns each batch's row numbers and More
@@ -87,5 +89,68 @@ func TestJSONLinesChunkBySize(t *testing.T) {
 	}
 	if want := "16384 1 16384 true|16384 16385 32768 true|7232 32769 40000 false"; strings.Join(got, "|") != want {
 		t.Errorf("chunks %q, want %q", got, want)
+	}
+}
+
+// byteChunks reads pattern in dir with chunks of up to 1,000 rows or maxBytes, and returns
+// each chunk's first and last row number and More flag.
+func byteChunks(t *testing.T, dir, pattern string, maxBytes int) []string {
+	t.Helper()
+	c, err := Open(dir, Config{Patterns: []string{pattern}, ChunkRows: 1000, ChunkBytes: maxBytes}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var got []string
+	for {
+		b, err := c.Next(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b == nil {
+			return got
+		}
+		rows := b.Table.Rows
+		got = append(got, fmt.Sprint(len(rows), rows[0].Num, rows[len(rows)-1].Num, b.More))
+	}
+}
+
+// The byte bound, not the row bound (1,000), ends these CSV chunks. A row holds its values'
+// text and 16 bytes per value: the header "id,name" 2+4+32 = 38 bytes, each row "0001,abcdef"
+// 4+6+32 = 42. At 600 bytes: header and 14 rows (38+14×42 = 626; 13 rows make 584), lines
+// 1–15; then 15 rows (630; 14 make 588), lines 16–30; then the other 11, lines 31–41. At 1
+// byte, chunks still hold the 10 rows a header may be among: lines 1–10, …, 41.
+func TestCSVChunkByBytes(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("id,name\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "%04d,abcdef\n", i)
+	}
+	must(t, os.WriteFile(filepath.Join(dir, "a.csv"), []byte(b.String()), 0o644))
+	if got, want := strings.Join(byteChunks(t, dir, "a.csv", 600), "|"), "15 1 15 true|15 16 30 true|11 31 41 false"; got != want {
+		t.Errorf("600-byte chunks %q, want %q", got, want)
+	}
+	if got, want := strings.Join(byteChunks(t, dir, "a.csv", 1), "|"), "10 1 10 true|10 11 20 true|10 21 30 true|10 31 40 true|1 41 41 false"; got != want {
+		t.Errorf("1-byte chunks %q, want %q", got, want)
+	}
+}
+
+// XLSX rows end a chunk by bytes too; a sheet row holds its values' text, 16 bytes per value
+// and its raw text (the cells joined by tabs), and the values' text is counted as the raw's:
+// the header "id\tname" 2×7+32 = 46 bytes, each row "0001\tabcdef" 2×11+32 = 54. At 600:
+// header and 11 rows (46+11×54 = 640; 10 make 586), rows 1–12; then 12 rows (648; 11 make
+// 594), rows 13–24; then the other 6, rows 25–30. The header is repeated in Head, not Rows.
+func TestXLSXChunkByBytes(t *testing.T) {
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	must(t, f.SetSheetRow("Sheet1", "A1", &[]any{"id", "name"}))
+	for i := 1; i <= 29; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		must(t, f.SetSheetRow("Sheet1", cell, &[]any{fmt.Sprintf("%04d", i), "abcdef"}))
+	}
+	must(t, f.SaveAs(filepath.Join(dir, "a.xlsx")))
+	if got, want := strings.Join(byteChunks(t, dir, "a.xlsx", 600), "|"), "12 1 12 true|12 13 24 true|6 25 30 false"; got != want {
+		t.Errorf("600-byte chunks %q, want %q", got, want)
 	}
 }
