@@ -285,7 +285,14 @@ func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset
 	type job struct {
 		p    prepared
 		done chan prepared
+		// The duplicate key check across a file's chunks runs in read order: a batch takes its
+		// turn when the one before closes turn, and closes next when done (chunkKeys).
+		turn <-chan struct{}
+		next chan struct{}
 	}
+	var keys dataset.FileKeys // the current file's keys, passed along the turns
+	first := make(chan struct{})
+	close(first)
 	// Batches read but not yet handed to ready: the one the ordering loop below waits on and
 	// those in order, transformWorkers in all, so both workers stay busy while the reader
 	// holds the next batch, and no more (each batch is a chunk's rows, then its Arrow
@@ -295,13 +302,15 @@ func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset
 	go func() {
 		defer close(jobs)
 		defer close(order)
+		turn := (<-chan struct{})(first)
 		for seq := 1; ; seq++ {
 			b, err := conn.Next(ctx)
 			if b == nil && err == nil {
 				return
 			}
 			id := fmt.Sprintf("%s-%06d", runID, seq)
-			j := job{p: prepared{b: b, id: id, err: err}, done: make(chan prepared, 1)}
+			j := job{p: prepared{b: b, id: id, err: err}, done: make(chan prepared, 1), turn: turn, next: make(chan struct{})}
+			turn = j.next
 			select {
 			case order <- j.done:
 			case <-ctx.Done():
@@ -318,6 +327,20 @@ func (r *Runner) prepare(ctx context.Context, conn source.Connector, ds *dataset
 			for j := range jobs {
 				if j.p.err == nil && !j.p.b.Seen {
 					r.transform(ds, src, meta, &j.p)
+				}
+				select {
+				case <-j.turn:
+					if err := r.chunkKeys(ctx, ds, &keys, &j.p); err != nil && j.p.err == nil {
+						j.p.err = err
+					}
+				case <-ctx.Done():
+				}
+				close(j.next)
+				if j.p.b != nil && j.p.b.Table != nil {
+					j.p.b.Table.Recycle() // its rows are in Arrow now
+				}
+				if j.p.res != nil && j.p.err == nil {
+					j.p.rejects = r.rejectRecord(src.Name, j.p.b, j.p.res.Rejects, j.p.id)
 				}
 				j.done <- j.p
 			}
@@ -353,7 +376,6 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, meta dataset.M
 	if b.Table != nil {
 		meta.File, meta.FromFile = b.Locator, b.Hash != ""
 		res = ds.Transform(b.Table, meta)
-		b.Table.Recycle() // its rows are in Arrow now
 		if res.Err != nil {
 			// Nothing of it is archived or stored, and its checkpoint does not move.
 			res.Release()
@@ -367,7 +389,26 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, meta dataset.M
 		res.Rejects = append(res.Rejects, dataset.Reject{Row: b.ErrRow, Field: "文件", Reason: normalize.RedactPII(b.Err.Error()), Raw: normalize.RedactPII(b.Raw)})
 	}
 	p.res = res
-	p.rejects = r.rejectRecord(src.Name, b, res.Rejects, p.id)
+}
+
+// chunkKeys quarantines the rows of a file's chunk whose key an earlier chunk of the same file
+// loaded with other content (dataset.CheckFileKeys; the chunk's own rows were compared by
+// Transform). Called for every batch in read order, it forgets a file after its last chunk.
+func (r *Runner) chunkKeys(ctx context.Context, ds *dataset.Dataset, keys *dataset.FileKeys, p *prepared) error {
+	b := p.b
+	if b == nil || b.Seen || p.err != nil || p.res == nil || b.Hash == "" {
+		keys.Reset()
+		return nil
+	}
+	if b.More || keys.Active() { // a file read in one chunk needs nothing more
+		if err := dropLoaded(ctx, p.res, ds.CheckFileKeys(keys, b.Table, p.res)); err != nil {
+			return err
+		}
+	}
+	if !b.More {
+		keys.Reset()
+	}
+	return nil
 }
 
 // checkKeys quarantines the batch's rows that conflict with rows loaded before (keyCheck),

@@ -2,6 +2,7 @@ package etl_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"safetydw/etl"
+	"safetydw/etl/files"
 	"safetydw/queries"
 	"safetydw/warehouse"
 	"safetydw/warehouse/warehousetest"
@@ -243,5 +245,58 @@ func TestChunkedFilesLoadTheSame(t *testing.T) {
 	}
 	if drills != 11 {
 		t.Errorf("fact_drill holds %d drills, want 11", drills)
+	}
+}
+
+// A duplicate key is checked across a file's chunks, not only within one: read in chunks of
+// two rows, row 7 (Y26-1 again, other content) is two chunks after row 2 and is quarantined
+// naming row 2, as a whole-file read does; row 5, an exact copy of row 2 in the next chunk,
+// and row 6, Y26-2 in another chunk, load. 6 rows read, 5 loaded, 1 quarantined, 3 drills.
+func TestDuplicateKeyAcrossChunks(t *testing.T) {
+	ctx := context.Background()
+	head := "演练编号,统一社会信用代码,单位名称,镇街,组织方,演练日期,演练类型,演练场景,疏散逃生,不提前通知,不设定脚本,不预设场景,不预设地点,参加人数,部门核实\n"
+	rows := []string{
+		"Y26-1,91370812MA0000001A,兖州甲机械有限公司,鼓楼街道,企业,2026-02-01,综合,火灾,是,是,是,是,是,50,否",    // row 2
+		"Y26-2,91370812MA0000002B,兖州乙化工有限公司,鼓楼街道,企业,2026-03-01,专项,泄漏,否,是,是,是,是,20,是",    // row 3
+		"Y26-3,91370812MA0000003C,兖州丙木业有限公司,鼓楼街道,企业,2026-04-01,现场处置,粉尘爆炸,否,否,否,否,否,8,否", // row 4
+		"Y26-1,91370812MA0000001A,兖州甲机械有限公司,鼓楼街道,企业,2026-02-01,综合,火灾,是,是,是,是,是,50,否",    // row 5: copy of row 2
+		"Y26-2,91370812MA0000002B,兖州乙化工有限公司,鼓楼街道,企业,2026-03-01,专项,泄漏,否,是,是,是,是,20,是",    // row 6: copy of row 3
+		"Y26-1,91370812MA0000001A,兖州甲机械有限公司,鼓楼街道,企业,2026-02-01,综合,火灾,是,是,是,是,是,99,否",    // row 7: other count
+	}
+	for _, chunk := range []int{2, 0} { // 0: the default, one chunk
+		t.Run(fmt.Sprintf("chunk%d", chunk), func(t *testing.T) {
+			db := warehousetest.New(t)
+			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, "drills"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "drills", "370812001.csv"), []byte(head+strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			src := etl.SourceConfig{Name: "drills", Kind: "file", Dataset: "drills", System: "town_ledger",
+				File: &files.Config{Patterns: []string{"drills/*.csv"}, ChunkRows: chunk}}
+			stats, err := (&etl.Runner{DB: db, DropDir: dir}).Run(ctx, []etl.SourceConfig{src})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st := stats[0]; st.Read != 6 || st.Loaded != 5 || st.Quarantined != 1 {
+				t.Errorf("read/loaded/quarantined = %d/%d/%d, want 6/5/1", st.Read, st.Loaded, st.Quarantined)
+			}
+			var row uint32
+			var field, reason string
+			if err := db.QueryRow(ctx, "SELECT row_num, field, reason FROM etl_quarantine FINAL").Scan(&row, &field, &reason); err != nil {
+				t.Fatal(err)
+			}
+			if row != 7 || field != "演练编号" || !strings.Contains(reason, "Y26-1 与第 2 行重复但内容不同") {
+				t.Errorf("quarantined row %d, field %q, reason %q; want row 7, 演练编号, duplicate of row 2", row, field, reason)
+			}
+			var drills, people uint64
+			if err := db.QueryRow(ctx, "SELECT count(), sum(participants) FROM fact_drill FINAL").Scan(&drills, &people); err != nil {
+				t.Fatal(err)
+			}
+			if drills != 3 || people != 50+20+8 {
+				t.Errorf("fact_drill: %d drills, %d participants; want 3 and 78 (row 7's 99 not loaded)", drills, people)
+			}
+		})
 	}
 }

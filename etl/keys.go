@@ -39,35 +39,54 @@ func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared)
 	if err != nil || len(loaded) == 0 {
 		return 0, err
 	}
-	conflicts := 0
-	for n, rec := range p.res.Records {
-		keep := array.NewBooleanBuilder(memory.DefaultAllocator)
-		dropped := 0
+	var drop []int
+	at := 0 // index of the record's first row among the batch's loaded rows
+	for _, rec := range p.res.Records {
 		for i := 0; i < int(rec.NumRows()); i++ {
-			rej, ok := conflict(ds, rec, i, parts, cols, loaded, p.b.Locator)
-			keep.Append(!ok)
-			if ok {
+			if rej, ok := conflict(ds, rec, i, parts, cols, loaded, p.b.Locator); ok {
 				p.res.Rejects = append(p.res.Rejects, rej)
-				dropped++
+				drop = append(drop, at+i)
+			}
+		}
+		at += int(rec.NumRows())
+	}
+	p.res.Loaded -= len(drop)
+	return len(drop), dropLoaded(ctx, p.res, drop)
+}
+
+// dropLoaded removes rows from the result's records by their index among all its loaded rows
+// (ascending); a record without such rows is kept as it is, uncopied.
+func dropLoaded(ctx context.Context, res *dataset.Result, drop []int) error {
+	at := 0
+	for n, rec := range res.Records {
+		rows := int(rec.NumRows())
+		var here []int
+		for len(drop) > 0 && drop[0] < at+rows {
+			here = append(here, drop[0]-at)
+			drop = drop[1:]
+		}
+		at += rows
+		if len(here) == 0 {
+			continue
+		}
+		keep := array.NewBooleanBuilder(memory.DefaultAllocator)
+		for i := 0; i < rows; i++ {
+			keep.Append(len(here) == 0 || here[0] != i)
+			if len(here) > 0 && here[0] == i {
+				here = here[1:]
 			}
 		}
 		mask := keep.NewArray()
 		keep.Release()
-		if dropped == 0 { // the usual case: keep the record as it is, uncopied
-			mask.Release()
-			continue
-		}
 		kept, err := compute.FilterRecordBatch(ctx, rec, mask, compute.DefaultFilterOptions())
 		mask.Release()
 		if err != nil {
-			return 0, err
+			return err
 		}
 		rec.Release()
-		p.res.Records[n] = kept
-		conflicts += dropped
+		res.Records[n] = kept
 	}
-	p.res.Loaded -= conflicts
-	return conflicts, nil
+	return nil
 }
 
 // storedRow is a row loaded before: its file and its compared columns as text.

@@ -6,6 +6,7 @@ package dataset
 
 import (
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -171,6 +172,11 @@ type Result struct {
 	// missing, a column named twice): nothing of it is loaded or quarantined, for a whole file
 	// refused row by row would count as loaded and be skipped once the cause is fixed.
 	Err error
+
+	// What CheckFileKeys needs of the loaded rows, in their order in Records.
+	keyRows  []keyRow
+	keyField string
+	colFor   []int
 }
 
 // Release frees the Arrow memory of the result.
@@ -242,6 +248,11 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 		}
 	}
 	keys := d.newKeyCheck()
+	if keys != nil {
+		res.keyField, res.colFor = keys.field, colFor
+		res.keyRows = make([]keyRow, 0, len(rows))
+	}
+	first := len(t.Rows) - len(rows) // index in t.Rows of rows[0]
 	width := len(header.Values)
 	// A row must reach the header's last named column: one that stops short was cut off (a
 	// truncated re-drop would otherwise overwrite good values with its cut ones). Sheets and
@@ -250,7 +261,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	for need > 0 && header.Values[need-1] == "" {
 		need--
 	}
-	for _, row := range rows {
+	for n, row := range rows {
 		res.Read++
 		rec.Row = row.Num
 		reject := func(field, reason string) {
@@ -279,9 +290,14 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 			reject(err.field, err.reason)
 			continue
 		}
-		if err := keys.check(rec, row); err != nil {
+		kr, err := keys.check(rec, row)
+		if err != nil {
 			reject(err.field, err.reason)
 			continue
+		}
+		if keys != nil {
+			kr.pos = first + n
+			res.keyRows = append(res.keyRows, kr)
 		}
 		b.add(rec.cells)
 		res.Loaded++
@@ -418,9 +434,11 @@ func (d *Dataset) newKeyCheck() *keyCheck {
 	panic("dataset " + d.Name + " has no key column " + d.Key)
 }
 
-func (k *keyCheck) check(rec *Record, row source.Row) *fieldError {
+// check compares the row's key with the chunk's rows before it, and returns what the check
+// across the file's chunks needs of it (CheckFileKeys).
+func (k *keyCheck) check(rec *Record, row source.Row) (keyRow, *fieldError) {
 	if k == nil {
-		return nil
+		return keyRow{}, nil
 	}
 	key := rec.cells[k.col].s
 	for _, j := range k.with {
@@ -431,19 +449,87 @@ func (k *keyCheck) check(rec *Record, row source.Row) *fieldError {
 	if k.stamp >= 0 {
 		stamp = rec.cells[k.stamp].i
 	}
+	kr := keyRow{key: key, hash: maphash.String(keySeed, key), text: maphash.String(keySeed, text), stamp: stamp, row: row.Num}
 	if prev, ok := k.seen[key]; ok {
 		if prev.text == text {
-			return nil
+			return kr, nil
 		}
 		if prev.stamp != stamp {
 			// Two states of one record, stamped by the source: the table keeps the newer.
 			k.seen[key] = keySeen{text: text, row: row.Num, stamp: stamp}
-			return nil
+			return kr, nil
 		}
-		return &fieldError{k.field, fmt.Sprintf("编号 %s 与第 %d 行重复但内容不同 (duplicate key with different content; first at row %d)", key, prev.row, prev.row)}
+		return kr, &fieldError{k.field, duplicateKey(key, prev.row)}
 	}
 	k.seen[key] = keySeen{text: text, row: row.Num, stamp: stamp}
-	return nil
+	return kr, nil
+}
+
+func duplicateKey(key string, first int) string {
+	return fmt.Sprintf("编号 %s 与第 %d 行重复但内容不同 (duplicate key with different content; first at row %d)", key, first, first)
+}
+
+// keySeed hashes keys and row texts for FileKeys; one per process, as FileKeys lives in one.
+var keySeed = maphash.MakeSeed()
+
+// keyRow is a loaded row's key, text and stamp, hashed, for the check across a file's chunks.
+type keyRow struct {
+	key        string
+	hash, text uint64
+	stamp      int64
+	row, pos   int // the row's number in the file, and its index in the chunk's Table.Rows
+}
+
+// FileKeys carries a file's keys from one chunk to the next, so that the duplicate key check
+// spans the whole file and not one chunk (a file of 730,876 rows read in 50,000-row chunks
+// let a row with row 12's key and other content through). It holds 64-bit hashes of the key
+// and of the row's text, about 45 bytes a key for as long as the file loads; a hash shared by
+// two different keys (odds about n²/2⁶⁵: 10⁻⁸ for a million keys) would quarantine the second
+// as a duplicate of the first.
+type FileKeys struct {
+	seen map[uint64]fileKey
+}
+
+type fileKey struct {
+	text  uint64
+	stamp int64
+	row   int
+}
+
+// Reset forgets the file: the next chunk starts another.
+func (f *FileKeys) Reset() { f.seen = nil }
+
+// Active says an earlier chunk of the file is remembered.
+func (f *FileKeys) Active() bool { return f.seen != nil }
+
+// CheckFileKeys compares the loaded rows of a chunk with the earlier chunks of its file, as the
+// chunk's own check compared its rows (same key and text: a copy; another UpdatedAt stamp: a
+// newer state; otherwise a conflict). Conflicting rows become rejects of res, and their
+// indices among the loaded rows (in Records order) are returned, for the caller to drop from
+// the records. Call it for every chunk of a file, in order.
+func (d *Dataset) CheckFileKeys(f *FileKeys, t *source.Table, res *Result) []int {
+	if len(res.keyRows) == 0 {
+		return nil
+	}
+	if f.seen == nil {
+		f.seen = make(map[uint64]fileKey, len(res.keyRows))
+	}
+	var drop []int
+	for i, kr := range res.keyRows {
+		prev, ok := f.seen[kr.hash]
+		switch {
+		case !ok || prev.stamp != kr.stamp:
+			f.seen[kr.hash] = fileKey{text: kr.text, stamp: kr.stamp, row: kr.row}
+		case prev.text != kr.text:
+			row := t.Rows[kr.pos]
+			res.Rejects = append(res.Rejects, Reject{Row: kr.row, Field: res.keyField,
+				Reason: normalize.RedactPII(duplicateKey(kr.key, prev.row)), Raw: d.rejectText(row, res.colFor)})
+			drop = append(drop, i)
+		}
+	}
+	res.Loaded -= len(drop)
+	res.keyRows = nil
+	return drop
 }
 
 func (d *Dataset) matchHeader(cells []string) ([]int, int) {
