@@ -25,8 +25,7 @@ type Config struct {
 	Encoding  string   `yaml:"encoding"`   // CSV encoding: empty detects UTF-8 (with or without BOM) or GB18030
 	Sheet     string   `yaml:"sheet"`      // XLSX sheet name: empty takes the first sheet
 	ChunkRows int      `yaml:"chunk_rows"` // every file is read in chunks of this many rows (default 50,000)
-	// ChunkBytes, when set, also ends a CSV or XLSX chunk at this many bytes of rows (see
-	// ChunkBytesMeasured); 0, the default, bounds chunks by rows alone.
+	// ChunkBytes also ends a CSV or XLSX chunk, at this many bytes of rows (DefaultChunkBytes).
 	ChunkBytes int `yaml:"chunk_bytes"`
 }
 
@@ -37,23 +36,14 @@ type Config struct {
 // 357 MiB under the default collector, and less CPU too (13.5 s user instead of 16.4 s).
 const DefaultChunkRows = 50_000
 
-// ChunkBytesMeasured is the byte bound measured for issue 13 (chunk_bytes: 4194304): a CSV
-// or XLSX chunk also ends once its row table holds this many bytes, its text plus 16 bytes
-// for each value (the string header that points into the text), whichever of it and the row
-// bound comes first. 50,000 rows are 2 MB of text and 4 MB of headers for the sensor readings
-// (4 narrow columns), but 10 + 14 MB for an inspection (18 columns, Chinese text), and a chunk
-// is held several times over on its way (rows, Arrow, block, archive): the scale-10
-// inspections.csv (60 MB) alone peaked at 678 MiB RSS with a live heap of 330 MB; with this
-// bound at 319 MiB and 139 MB, and the whole scale-10 load at 255-264 MiB instead of 614-623.
-//
-// It is not the default, because a file's duplicate keys are checked within each chunk only
-// (dataset.keyCheck): every chunk boundary hides the duplicates on either side of it, and
-// this bound puts boundaries into files of a few thousand wide rows. At scale 10 it let the
-// trap at ledgers/transport_vehicles.csv row 15002 (row 21's key with other content) load
-// instead of being quarantined. (The 50,000-row bound already hides responsibility/
-// self_inspections.csv row 730877, row 12's key.) It can be the default once that check
-// spans a file's chunks.
-const ChunkBytesMeasured = 4 << 20
+// DefaultChunkBytes also ends a CSV or XLSX chunk, whichever of it and the row bound comes
+// first: at this many bytes of the row table the chunk holds, its text plus 16 bytes for each
+// value (the string header that points into the text). 50,000 rows are 2 MB of text and 4 MB
+// of headers for the sensor readings (5 narrow columns), but 10 + 14 MB for an inspection (18
+// columns, Chinese text), and a chunk is held several times over on its way (rows, Arrow,
+// block, archive): the scale-10 inspections.csv (60 MB) alone peaked at 678 MiB RSS with a
+// live heap of 330 MB, most of the file at once. Narrow rows still end at the row bound.
+const DefaultChunkBytes = 4 << 20
 
 // valueHeader is what a value costs a row table besides its text: a Go string header.
 const valueHeader = 16
@@ -71,10 +61,10 @@ func full(rows, held, maxBytes int) bool {
 // chunkJSONBytes also ends a JSON or JSON Lines chunk: a record keeps its text (for the
 // quarantine) next to its parsed values, so 100,000 wide records (a hazard is ~500 bytes)
 // held ~150 MB a chunk, and the pipeline holds several chunks at once. At 8 MiB the scale-10
-// training file (86 MiB) loads in 244 MiB with GOMEMLIMIT=200MiB; at 16 MiB it took 327.
-// (At 4 MiB hazards.jsonl alone peaked at 227-253 MiB instead of 353-401, but see
-// ChunkBytesMeasured for why chunk boundaries stay where they were.)
-const chunkJSONBytes = 8 << 20
+// training file (86 MiB) loads in 244 MiB with GOMEMLIMIT=200MiB; at 16 MiB it took 327. At 4
+// MiB, half a CSV chunk's bound (a record's text is held twice, raw and as values): the
+// scale-10 hazards.jsonl (wide records) still had 150-190 MB live at 8 MiB, 400 MiB RSS.
+const chunkJSONBytes = 4 << 20
 
 // Connector yields the matching files in path order, each in chunks (CSV, JSON Lines, XLSX
 // and JSON arrays alike), so memory stays bounded however large a file is.
@@ -96,6 +86,9 @@ func Open(dir string, cfg Config, loaded map[string]bool, reload []string) (*Con
 	}
 	if cfg.ChunkRows <= 0 {
 		cfg.ChunkRows = DefaultChunkRows
+	}
+	if cfg.ChunkBytes <= 0 {
+		cfg.ChunkBytes = DefaultChunkBytes
 	}
 	fs, err := list(dir, cfg.Patterns)
 	if err != nil {

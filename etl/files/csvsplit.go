@@ -30,7 +30,7 @@ type csvSplitter struct {
 	// record refused last read through those lines in the same state and found no good end.
 	refusedUntil int
 	refusedWhy   string
-	// maxBytes, when set, also ends a chunk once its rows hold this many bytes (Config.ChunkBytes).
+	// maxBytes, when set, also ends a chunk once its rows hold this many bytes (DefaultChunkBytes).
 	maxBytes int
 	// scratch reused from chunk to chunk; only the chunk's string and its slices are new
 	data   []byte

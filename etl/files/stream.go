@@ -36,7 +36,7 @@ type xlsxStream struct {
 	width       int         // the widest row so far (see fill)
 	pending     []Row       // rows without cells of their own, filled by a merge (see chunk)
 	rowsSeen    bool        // a non-blank row was read
-	maxBytes    int         // when set, a chunk also ends at this many bytes of rows (Config.ChunkBytes)
+	maxBytes    int         // when set, a chunk also ends at this many bytes of rows (DefaultChunkBytes)
 }
 
 // mergeBox is a merged range with the value of its top-left cell, once that row is read.

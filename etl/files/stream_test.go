@@ -60,7 +60,7 @@ func TestJSONArrayInChunks(t *testing.T) {
 }
 
 // Wide JSON records end a chunk by size too: 40,000 lines of exactly 512 bytes, chunks of up
-// to 100,000 rows or 8 MiB of text: 8 MiB / 512 = 16,384 rows, twice, then the other 7,232.
+// to 50,000 rows or 4 MiB of text: 4 MiB / 512 = 8,192 rows, four times, then the other 7,232.
 func TestJSONLinesChunkBySize(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
@@ -87,7 +87,7 @@ func TestJSONLinesChunkBySize(t *testing.T) {
 		rows := bt.Table.Rows
 		got = append(got, fmt.Sprint(len(rows)-1, rows[1].Num, rows[len(rows)-1].Num, bt.More))
 	}
-	if want := "16384 1 16384 true|16384 16385 32768 true|7232 32769 40000 false"; strings.Join(got, "|") != want {
+	if want := "8192 1 8192 true|8192 8193 16384 true|8192 16385 24576 true|8192 24577 32768 true|7232 32769 40000 false"; strings.Join(got, "|") != want {
 		t.Errorf("chunks %q, want %q", got, want)
 	}
 }
