@@ -108,6 +108,7 @@ type Connector struct {
 	name     string   // "mysql test.qzk_drills": the start of every locator
 	selected []string // Columns, then the key columns not among them
 	kinds    []kind   // per selected column
+	rawText  []bool   // per selected column: text read as sql.RawBytes (see textColumn)
 	updIdx   int      // position of the keys in selected
 	idIdx    int
 	fromTS   string // first chunk of a lagging run: WHERE u >= ?
@@ -314,8 +315,11 @@ func (c *Connector) prepare(ctx context.Context) error {
 		return fmt.Errorf("%s: %w", c.name, err)
 	}
 	c.kinds = make([]kind, len(types))
+	c.rawText = make([]bool, len(types))
 	for i, ct := range types {
 		c.kinds[i] = kindOf(ct.DatabaseTypeName())
+		// The keys stay values of their own: a NULL id must be told from an empty one.
+		c.rawText[i] = i != c.updIdx && i != c.idIdx && textColumn(c.cfg.Driver, ct.DatabaseTypeName())
 	}
 	switch c.kinds[c.updIdx] {
 	case kindDate, kindLocalTime, kindZonedTime:
@@ -344,6 +348,24 @@ func kindOf(typ string) kind {
 		return kindFloat32
 	}
 	return kindOther
+}
+
+// textColumn says whether the driver hands a column's values over as text (string or []byte,
+// nil for NULL), which sql.RawBytes takes as they are, the text a file cell would hold. Any
+// other type goes through appendText, as database/sql would format it differently (floats).
+func textColumn(driver, typ string) bool {
+	if driver == "mysql" {
+		switch typ {
+		case "CHAR", "VARCHAR", "TEXT", "TINYTEXT", "MEDIUMTEXT", "LONGTEXT":
+			return true
+		}
+		return false
+	}
+	switch typ {
+	case "VARCHAR", "TEXT", "BPCHAR":
+		return true
+	}
+	return false
 }
 
 // Next returns the next chunk: one query, its rows streamed into at most ChunkRows rows.
@@ -386,42 +408,72 @@ func (c *Connector) Next(ctx context.Context) (*source.Batch, error) {
 		return nil, fmt.Errorf("查询 %s 失败 (query failed): %w", locator, err)
 	}
 	defer rows.Close()
-	t := &source.Table{Path: locator, Encoding: "UTF-8", Rows: []source.Row{{Num: 0, Values: append([]string{}, c.cfg.Columns...), Raw: strings.Join(c.cfg.Columns, ",")}}}
+	t := &source.Table{Path: locator, Encoding: "UTF-8"}
+	// The rows' and values' slices come from the source pool (the runner recycles them once
+	// the chunk is in Arrow), and each row's text is one string: Raw, "col=value, …", whose
+	// substrings are the row's values. A row costs one allocation instead of one per value,
+	// its text and its raw line: at 50,000 rows a chunk the loader's heap stayed twice as
+	// large, and the GC's work with it, when every value was its own string.
+	width := len(c.cfg.Columns)
+	values, trows := t.Alloc(width*(c.cfg.ChunkRows+1), c.cfg.ChunkRows+1)
+	copy(values, c.cfg.Columns)
+	trows[0] = source.Row{Num: 0, Values: values[:width:width], Raw: strings.Join(c.cfg.Columns, ",")}
+	dest := make([]any, len(c.selected))
 	vals := make([]any, len(c.selected))
-	ptrs := make([]any, len(vals))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	bufs := make([]sql.RawBytes, len(c.selected))
+	for i := range dest {
+		if c.rawText[i] {
+			// Text columns are read straight from the driver's buffer (sql.RawBytes), valid
+			// until the next row: their bytes are copied once, into the row's text below.
+			dest[i] = &bufs[i]
+		} else {
+			dest[i] = &vals[i]
+		}
 	}
-	text := make([]string, len(vals))
+	ends := make([]int, 2*len(c.selected)) // each value's start and end in line
+	var line []byte
 	var last source.Cursor
 	var size int64
-	var raw strings.Builder
 	n := 0
 	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
+			t.Recycle()
 			return nil, fmt.Errorf("%s 第 %d 行 (row %d): %w", locator, n+1, n+1, err)
 		}
 		n++
-		raw.Reset()
-		for i, v := range vals {
-			text[i] = c.text(i, v)
+		line = line[:0]
+		for i := range dest {
 			if i > 0 {
-				raw.WriteString(", ")
+				line = append(line, ", "...)
 			}
-			raw.WriteString(c.selected[i])
-			raw.WriteByte('=')
-			raw.WriteString(text[i])
-			size += int64(len(text[i]))
+			line = append(line, c.selected[i]...)
+			line = append(line, '=')
+			ends[2*i] = len(line)
+			if c.rawText[i] {
+				line = append(line, bufs[i]...)
+			} else {
+				line = c.appendText(line, i, vals[i])
+			}
+			ends[2*i+1] = len(line)
+			size += int64(ends[2*i+1] - ends[2*i])
 		}
+		raw := string(line)
 		ts, ok := vals[c.updIdx].(time.Time)
 		if !ok || vals[c.idIdx] == nil {
+			t.Recycle()
 			return nil, fmt.Errorf("%s 第 %d 行 %s 或 %s 为空，无法增量读取 (row %d has a NULL keyset column; make %s and %s NOT NULL): %s",
-				locator, n, c.cfg.UpdatedColumn, c.cfg.IDColumn, n, c.cfg.UpdatedColumn, c.cfg.IDColumn, raw.String())
+				locator, n, c.cfg.UpdatedColumn, c.cfg.IDColumn, n, c.cfg.UpdatedColumn, c.cfg.IDColumn, raw)
 		}
-		last = source.Cursor{TS: c.instant(c.updIdx, ts), ID: text[c.idIdx]}
-		t.Rows = append(t.Rows, source.Row{Num: n, Values: append([]string{}, text[:len(c.cfg.Columns)]...), Raw: raw.String()})
+		last = source.Cursor{TS: c.instant(c.updIdx, ts), ID: raw[ends[2*c.idIdx]:ends[2*c.idIdx+1]]}
+		v := values[n*width : (n+1)*width : (n+1)*width]
+		for i := range v {
+			v[i] = raw[ends[2*i]:ends[2*i+1]]
+		}
+		trows[n] = source.Row{Num: n, Values: v, Raw: raw}
 	}
+	t.Rows = trows[:n+1]
 	if err := rows.Err(); err != nil {
+		t.Recycle()
 		return nil, fmt.Errorf("读取 %s 中断 (reading stopped): %w", locator, err)
 	}
 	c.since = nil
@@ -430,6 +482,7 @@ func (c *Connector) Next(ctx context.Context) (*source.Batch, error) {
 		c.done = true
 	}
 	if n == 0 {
+		t.Recycle()
 		return nil, nil
 	}
 	c.pos = &last
@@ -471,46 +524,46 @@ func (c *Connector) instant(i int, t time.Time) time.Time {
 	return t
 }
 
-// text turns a scanned value into the text a file cell would hold.
-func (c *Connector) text(i int, v any) string {
+// appendText appends the text a file cell would hold for a scanned value.
+func (c *Connector) appendText(b []byte, i int, v any) []byte {
 	switch x := v.(type) {
 	case nil:
-		return ""
+		return b
 	case string:
-		return x
+		return append(b, x...)
 	case []byte:
-		return string(x)
+		return append(b, x...)
 	case time.Time:
 		if c.kinds[i] == kindDate {
 			// A day is a day: its wall clock, whatever zone the driver attached.
-			return x.Format("2006-01-02")
+			return x.AppendFormat(b, "2006-01-02")
 		}
-		return c.instant(i, x).Format(time.RFC3339Nano)
+		return c.instant(i, x).AppendFormat(b, time.RFC3339Nano)
 	case int64:
-		return strconv.FormatInt(x, 10)
+		return strconv.AppendInt(b, x, 10)
 	case int32:
-		return strconv.FormatInt(int64(x), 10)
+		return strconv.AppendInt(b, int64(x), 10)
 	case int16:
-		return strconv.FormatInt(int64(x), 10)
+		return strconv.AppendInt(b, int64(x), 10)
 	case int8:
-		return strconv.FormatInt(int64(x), 10)
+		return strconv.AppendInt(b, int64(x), 10)
 	case int:
-		return strconv.Itoa(x)
+		return strconv.AppendInt(b, int64(x), 10)
 	case uint64:
-		return strconv.FormatUint(x, 10)
+		return strconv.AppendUint(b, x, 10)
 	case uint32:
-		return strconv.FormatUint(uint64(x), 10)
+		return strconv.AppendUint(b, uint64(x), 10)
 	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+		return strconv.AppendFloat(b, float64(x), 'f', -1, 32)
 	case float64:
 		if c.kinds[i] == kindFloat32 {
-			return strconv.FormatFloat(x, 'f', -1, 32)
+			return strconv.AppendFloat(b, x, 'f', -1, 32)
 		}
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		return strconv.AppendFloat(b, x, 'f', -1, 64)
 	case bool:
-		return strconv.FormatBool(x)
+		return strconv.AppendBool(b, x)
 	}
-	return fmt.Sprint(v)
+	return fmt.Append(b, v)
 }
 
 // Close closes the connection.
