@@ -375,6 +375,9 @@ func (r *Runner) transform(ds *dataset.Dataset, src SourceConfig, meta dataset.M
 	res := &dataset.Result{}
 	if b.Table != nil {
 		meta.File, meta.FromFile = b.Locator, b.Hash != ""
+		// A later chunk of a file carries the file's head rows: with More, that tells every chunk
+		// of a file read in several from a file read whole.
+		meta.Chunked = meta.FromFile && (b.More || len(b.Table.Head) > 0)
 		res = ds.Transform(b.Table, meta)
 		if res.Err != nil {
 			// Nothing of it is archived or stored, and its checkpoint does not move.
@@ -400,10 +403,8 @@ func (r *Runner) chunkKeys(ctx context.Context, ds *dataset.Dataset, keys *datas
 		keys.Reset()
 		return nil
 	}
-	if b.More || keys.Active() { // a file read in one chunk needs nothing more
-		if err := dropLoaded(ctx, p.res, ds.CheckFileKeys(keys, b.Table, p.res)); err != nil {
-			return err
-		}
+	if err := dropLoaded(ctx, p.res, ds.CheckFileKeys(keys, b.Table, p.res)); err != nil {
+		return err
 	}
 	if !b.More {
 		keys.Reset()

@@ -50,13 +50,13 @@ func (r *Runner) keyCheck(ctx context.Context, ds *dataset.Dataset, p *prepared)
 		}
 		at += int(rec.NumRows())
 	}
-	p.res.Loaded -= len(drop)
 	return len(drop), dropLoaded(ctx, p.res, drop)
 }
 
 // dropLoaded removes rows from the result's records by their index among all its loaded rows
-// (ascending); a record without such rows is kept as it is, uncopied.
+// (ascending), and from its count; a record without such rows is kept as it is, uncopied.
 func dropLoaded(ctx context.Context, res *dataset.Result, drop []int) error {
+	res.Loaded -= len(drop)
 	at := 0
 	for n, rec := range res.Records {
 		rows := int(rec.NumRows())

@@ -147,6 +147,9 @@ type Meta struct {
 	// RunDay is the run's day in China time; NotFuture dates after it are refused. The zero
 	// value checks nothing (a replay or a bench without a run).
 	RunDay time.Time
+	// Chunked says the rows are one chunk of a file read in several: Transform then keeps what
+	// CheckFileKeys needs of each loaded row; a file read whole needs none of it.
+	Chunked bool
 }
 
 // Reject is a row that could not be loaded.
@@ -248,7 +251,8 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 		}
 	}
 	keys := d.newKeyCheck()
-	if keys != nil {
+	keep := keys != nil && meta.Chunked // keyRows for CheckFileKeys
+	if keep {
 		res.keyField, res.colFor = keys.field, colFor
 		res.keyRows = make([]keyRow, 0, len(rows))
 	}
@@ -290,12 +294,12 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 			reject(err.field, err.reason)
 			continue
 		}
-		kr, err := keys.check(rec, row)
+		kr, err := keys.check(rec, row, keep)
 		if err != nil {
 			reject(err.field, err.reason)
 			continue
 		}
-		if keys != nil {
+		if keep {
 			kr.pos = first + n
 			res.keyRows = append(res.keyRows, kr)
 		}
@@ -434,9 +438,9 @@ func (d *Dataset) newKeyCheck() *keyCheck {
 	panic("dataset " + d.Name + " has no key column " + d.Key)
 }
 
-// check compares the row's key with the chunk's rows before it, and returns what the check
-// across the file's chunks needs of it (CheckFileKeys).
-func (k *keyCheck) check(rec *Record, row source.Row) (keyRow, *fieldError) {
+// check compares the row's key with the chunk's rows before it, and with hashed returns what
+// the check across the file's chunks needs of it (CheckFileKeys).
+func (k *keyCheck) check(rec *Record, row source.Row, hashed bool) (keyRow, *fieldError) {
 	if k == nil {
 		return keyRow{}, nil
 	}
@@ -449,7 +453,10 @@ func (k *keyCheck) check(rec *Record, row source.Row) (keyRow, *fieldError) {
 	if k.stamp >= 0 {
 		stamp = rec.cells[k.stamp].i
 	}
-	kr := keyRow{key: key, hash: maphash.String(keySeed, key), text: maphash.String(keySeed, text), stamp: stamp, row: row.Num}
+	kr := keyRow{key: key, stamp: stamp, row: row.Num}
+	if hashed {
+		kr.hash, kr.text = maphash.String(keySeed, key), maphash.String(keySeed, text)
+	}
 	if prev, ok := k.seen[key]; ok {
 		if prev.text == text {
 			return kr, nil
@@ -499,14 +506,12 @@ type fileKey struct {
 // Reset forgets the file: the next chunk starts another.
 func (f *FileKeys) Reset() { f.seen = nil }
 
-// Active says an earlier chunk of the file is remembered.
-func (f *FileKeys) Active() bool { return f.seen != nil }
-
 // CheckFileKeys compares the loaded rows of a chunk with the earlier chunks of its file, as the
 // chunk's own check compared its rows (same key and text: a copy; another UpdatedAt stamp: a
 // newer state; otherwise a conflict). Conflicting rows become rejects of res, and their
 // indices among the loaded rows (in Records order) are returned, for the caller to drop from
-// the records. Call it for every chunk of a file, in order.
+// the records (and the count of loaded rows). Call it for every chunk of a file (transformed
+// with Meta.Chunked), in order.
 func (d *Dataset) CheckFileKeys(f *FileKeys, t *source.Table, res *Result) []int {
 	if len(res.keyRows) == 0 {
 		return nil
@@ -527,7 +532,6 @@ func (d *Dataset) CheckFileKeys(f *FileKeys, t *source.Table, res *Result) []int
 			drop = append(drop, i)
 		}
 	}
-	res.Loaded -= len(drop)
 	res.keyRows = nil
 	return drop
 }
