@@ -121,6 +121,25 @@ func (s *Stream) Abort() { _ = s.batch.Abort() }
 // value is null, so the Arrow field's nullability decides, not the data.
 func columnValues(col arrow.Array, nullable bool, sc *scratch) (any, error) {
 	switch a := col.(type) {
+	case *array.Dictionary:
+		// The archive's one-value columns (landing), read back for a replay.
+		if a.NullN() > 0 {
+			break
+		}
+		switch d := a.Dictionary().(type) {
+		case *array.String:
+			out := resize(&sc.strs, a.Len())
+			for i := range out {
+				out[i] = d.Value(a.GetValueIndex(i))
+			}
+			return out, nil
+		case *array.Uint64:
+			out := make([]uint64, a.Len())
+			for i := range out {
+				out[i] = d.Value(a.GetValueIndex(i))
+			}
+			return out, nil
+		}
 	case *array.String:
 		out := resize(&sc.strs, a.Len())
 		for i := range out {
@@ -223,11 +242,10 @@ func (e *dictEncoder) fill(lc *column.LowCardinality, recs []arrow.RecordBatch, 
 	}
 	n := 0
 	for _, rec := range recs {
-		a, ok := rec.Column(i).(*array.String)
-		if !ok || a.NullN() > 0 {
+		if !dictionaryStrings(rec.Column(i)) {
 			return false, nil
 		}
-		n += a.Len()
+		n += rec.Column(i).Len()
 	}
 	if n == 0 {
 		return true, nil
@@ -242,7 +260,7 @@ func (e *dictEncoder) fill(lc *column.LowCardinality, recs []arrow.RecordBatch, 
 	e.keys = e.keys[:0]
 	last, lastKey := "", 0
 	for _, rec := range recs {
-		a := rec.Column(i).(*array.String)
+		a := textOf(rec.Column(i))
 		for r := 0; r < a.Len(); r++ {
 			v := a.Value(r)
 			if v != last || len(e.keys) == 0 {
@@ -299,6 +317,38 @@ func (e *dictEncoder) fill(lc *column.LowCardinality, recs []arrow.RecordBatch, 
 	}
 	return true, nil
 }
+
+// dictionaryStrings says whether a dictEncoder takes col: strings, plain or as a dictionary
+// (the archive's one-value columns, read back for a replay), without NULLs.
+func dictionaryStrings(col arrow.Array) bool {
+	if col.NullN() > 0 {
+		return false
+	}
+	if d, ok := col.(*array.Dictionary); ok {
+		_, ok = d.Dictionary().(*array.String)
+		return ok
+	}
+	_, ok := col.(*array.String)
+	return ok
+}
+
+// textOf reads a column dictionaryStrings took, row by row.
+func textOf(col arrow.Array) interface {
+	Len() int
+	Value(int) string
+} {
+	if d, ok := col.(*array.Dictionary); ok {
+		return dictText{d, d.Dictionary().(*array.String)}
+	}
+	return col.(*array.String)
+}
+
+type dictText struct {
+	*array.Dictionary
+	values *array.String
+}
+
+func (t dictText) Value(i int) string { return t.values.Value(t.GetValueIndex(i)) }
 
 // resize returns *buf with n elements, grown only when it is too small.
 func resize[T any](buf *[]T, n int) []T {

@@ -50,7 +50,13 @@ func Archive(dir, table, source, locator, name string, file bool, recs []arrow.R
 		whole = "1"
 	}
 	md := arrow.NewMetadata([]string{keyTable, keySource, keyLocator, keyFile}, []string{table, source, locator, whole})
-	schema := arrow.NewSchema(recs[0].Schema().Fields(), &md)
+	fields, recs, folded := foldConstants(recs)
+	defer func() {
+		for _, rec := range recs {
+			rec.Release()
+		}
+	}()
+	schema := arrow.NewSchema(fields, &md)
 	if err := os.MkdirAll(folder, 0o755); err != nil {
 		return "", err
 	}
@@ -59,7 +65,7 @@ func Archive(dir, table, source, locator, name string, file bool, recs []arrow.R
 	if err != nil {
 		return "", err
 	}
-	props := parquet.NewWriterProperties(writerProps...)
+	props := parquet.NewWriterProperties(dictionaryProps(folded)...)
 	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		f.Close()
