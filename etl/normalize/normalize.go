@@ -41,6 +41,9 @@ func Date(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, fmt.Errorf("日期为空 (empty date)")
 	}
+	if t, ok := plainDate(s); ok {
+		return t, nil
+	}
 	if n, err := strconv.ParseFloat(s, 64); err == nil && n >= 20000 && n < 80000 {
 		return excelEpoch.AddDate(0, 0, int(n)), nil
 	}

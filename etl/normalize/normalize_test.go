@@ -82,3 +82,31 @@ func TestUnixSeconds(t *testing.T) {
 		}
 	}
 }
+
+// plainDate agrees with time.Parse of "2006-01-02" (Date's first layout) on every day from
+// 1899 to 2101, on leap days of century years, and refuses what Parse refuses.
+func TestPlainDateAgreesWithParse(t *testing.T) {
+	var cases []string
+	for d := time.Date(1899, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2102; d = d.AddDate(0, 0, 1) {
+		cases = append(cases, d.Format("2006-01-02"))
+	}
+	cases = append(cases, "1900-02-29", "2000-02-29", "2100-02-29", "2025-02-29", "2024-02-30", "2025-04-31",
+		"2025-13-01", "2025-00-10", "2025-06-00", "2025-06-32", "0000-01-01", "2025-6-01", "2025/06/01",
+		"2025-06-0x", "+025-06-01", "2025-06-01 ", "２０２５-06-01")
+	valid := 0
+	for _, s := range cases {
+		want, err := time.Parse("2006-01-02", s)
+		got, ok := plainDate(s)
+		if ok != (err == nil) || (ok && got != want) {
+			t.Errorf("plainDate(%q) = %v, %v; time.Parse: %v, %v", s, got, ok, want, err)
+		}
+		if ok {
+			valid++
+		}
+	}
+	// 1899-01-01 … 2101-12-31 is 203 years, 49 of them leap (1900 and 2100 are not): 203 × 365
+	// + 49 = 74,144 days, plus 2000-02-29 and 0000-01-01 among the extra cases.
+	if valid != 74144+2 {
+		t.Errorf("%d dates read, want %d", valid, 74144+2)
+	}
+}
