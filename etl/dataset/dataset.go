@@ -691,9 +691,12 @@ type Record struct {
 	Meta    Meta
 }
 
+// index finds a column by name. Finish functions call it several times a row: the columns are
+// read in place, not copied out one by one (a Column is a dozen words).
 func (r *Record) index(name string) int {
-	for i, c := range r.d.Columns {
-		if c.Name == name {
+	cols := r.d.Columns
+	for i := range cols {
+		if cols[i].Name == name {
 			return i
 		}
 	}
