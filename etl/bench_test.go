@@ -72,7 +72,9 @@ func benchSensorLoad(b *testing.B, bin string, rows int, archive bool) {
 	}
 	client := exec.Command("clickhouse-client", clientArgs...)
 	client.Stdin = in
+	server := serverCPU()
 	refSecs, _ := timed(b, client)
+	clientServer := serverCPU() - server
 
 	landing := ""
 	if archive {
@@ -80,9 +82,11 @@ func benchSensorLoad(b *testing.B, bin string, rows int, archive bool) {
 	}
 	ours := exec.Command(bin, "etl", "run", "--sources", sources, "--drop", dir, "--landing", landing)
 	ours.Env = append(os.Environ(), "CLICKHOUSE_ADDR="+db.Addr, "CLICKHOUSE_DB="+db.Database)
+	server = serverCPU()
 	b.StartTimer()
 	oursSecs, peakKiB := timed(b, ours)
 	b.StopTimer()
+	oursServer := serverCPU() - server
 
 	var n1, n2 uint64
 	if err := db.QueryRow(ctx, "SELECT (SELECT count() FROM fact_sensor_reading), (SELECT count() FROM fact_sensor_reading_ref)").Scan(&n1, &n2); err != nil {
@@ -95,6 +99,46 @@ func benchSensorLoad(b *testing.B, bin string, rows int, archive bool) {
 	b.ReportMetric(float64(rows)/refSecs, "client_rows/s")
 	b.ReportMetric(refSecs/oursSecs, "ratio")
 	b.ReportMetric(float64(peakKiB)/1024, "peak_rss_MiB")
+	// On two cores the loader's CPU competes with the server's, so the CPU seconds of each side
+	// explain the ratio: the server's while each loader ran, when its process is known.
+	b.ReportMetric(cpuSecs(ours), "cpu_s")
+	b.ReportMetric(cpuSecs(client), "client_cpu_s")
+	if server >= 0 {
+		b.ReportMetric(oursServer, "server_cpu_s")
+		b.ReportMetric(clientServer, "client_server_cpu_s")
+	}
+}
+
+func cpuSecs(cmd *exec.Cmd) float64 {
+	return (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+}
+
+// serverCPU is the CPU seconds the local ClickHouse server (make clickhouse: its pid file under
+// CH_DIR or var/clickhouse) has used so far, or -1 when it cannot be read.
+func serverCPU() float64 {
+	dir := os.Getenv("CH_DIR")
+	if dir == "" {
+		dir = "../var/clickhouse"
+	}
+	pid, err := os.ReadFile(filepath.Join(dir, "server.pid"))
+	if err != nil {
+		return -1
+	}
+	stat, err := os.ReadFile("/proc/" + strings.TrimSpace(string(pid)) + "/stat")
+	if err != nil {
+		return -1
+	}
+	// Fields 14 and 15 (utime, stime, in clock ticks of 1/100 s) follow the command's ")".
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	u, err1 := strconv.ParseFloat(f[11], 64)
+	k, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return (u + k) / 100
 }
 
 // timed runs a command and returns its wall time and peak resident memory (KiB).
