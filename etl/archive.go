@@ -27,6 +27,10 @@ type archiver struct {
 	ended   chan struct{}
 	mu      sync.Mutex
 	err     error // the first failure; later jobs are dropped
+	// open is the archive file of a file read in chunks, until its last chunk; locator names it.
+	// Only the writer's goroutine touches them.
+	open    *landing.Writer
+	locator string
 }
 
 // archiveJob is one batch as it goes into ClickHouse; the job holds a reference to its
@@ -37,6 +41,7 @@ type archiveJob struct {
 	locator string
 	id      string
 	file    bool // a file's (chunk): a later sending of the same file replaces it on replay
+	more    bool // a chunk of a file with more to come
 	recs    []arrow.RecordBatch
 	rejects arrow.RecordBatch
 }
@@ -55,7 +60,7 @@ func (r *Runner) newArchiver() *archiver {
 			failed := a.err != nil
 			a.mu.Unlock()
 			if !failed {
-				if err := j.write(r.Landing); err != nil {
+				if err := a.write(j); err != nil {
 					a.mu.Lock()
 					a.err = err
 					a.mu.Unlock()
@@ -64,6 +69,9 @@ func (r *Runner) newArchiver() *archiver {
 			j.release()
 			a.pending.Done()
 		}
+		// A file whose last chunk never came (the load stopped) is not archived: its rows did
+		// not go into the table either (its INSERT was given up).
+		a.drop()
 	}()
 	return a
 }
@@ -73,7 +81,7 @@ func (a *archiver) add(ds *dataset.Dataset, src SourceConfig, p prepared) {
 	if a.r.Landing == "" {
 		return
 	}
-	j := archiveJob{ds: ds, source: src.Name, locator: p.b.Locator, id: p.id, file: p.b.Hash != "", rejects: p.rejects}
+	j := archiveJob{ds: ds, source: src.Name, locator: p.b.Locator, id: p.id, file: p.b.Hash != "", more: p.b.More, rejects: p.rejects}
 	if p.res != nil {
 		j.recs = p.res.Records
 	}
@@ -110,10 +118,80 @@ func (j archiveJob) release() {
 	}
 }
 
-// write archives the batch's rows and rejects. A file's rows are marked as a whole file's, so
-// a replay keeps only the latest sending of each file; a sending of which no row loaded is
-// archived as a record of no rows, or a replay would bring back the rows of the one before.
-func (j archiveJob) write(dir string) error {
+// write archives the batch's rows and rejects. The chunks of a file read in chunks go into one
+// archive file, named by its first chunk, that is in the archive once its last chunk is written
+// (the file counts as loaded only then, too); another batch is a file of its own. A file's rows
+// are marked as a whole file's, so a replay keeps only the latest sending of each file; a
+// sending of which no row loaded is archived as a record of no rows, or a replay would bring
+// back the rows of the one before.
+func (a *archiver) write(j archiveJob) error {
+	if j.rejects != nil {
+		// Quarantine rows keep every sending's, as the live table does.
+		if _, err := landing.Archive(a.r.Landing, "etl_quarantine", j.source, j.locator, j.id, false, []arrow.RecordBatch{j.rejects}); err != nil {
+			return err
+		}
+	}
+	if a.open != nil && a.locator != j.locator {
+		a.drop() // a file that stopped before its last chunk
+	}
+	if !j.file || (!j.more && a.open == nil) {
+		return j.writeAlone(a.r.Landing)
+	}
+	if n := rows(j.recs); n > 0 {
+		if a.open != nil && !a.open.Takes(j.recs) {
+			// A value written once for the rows so far changes here: the rest go to a file of
+			// their own, named by this chunk.
+			if err := a.finish(); err != nil {
+				return err
+			}
+		}
+		if a.open == nil {
+			w, err := landing.Create(a.r.Landing, j.ds.Table, j.source, j.locator, j.id, true, j.recs)
+			if err != nil {
+				return err
+			}
+			a.open, a.locator = w, j.locator
+		}
+		if err := a.open.Write(j.recs); err != nil {
+			a.drop()
+			return err
+		}
+	}
+	if j.more {
+		return nil
+	}
+	if a.open == nil { // no row of the file loaded
+		return j.writeAlone(a.r.Landing)
+	}
+	return a.finish()
+}
+
+// finish puts the open file in the archive.
+func (a *archiver) finish() error {
+	w := a.open
+	a.open, a.locator = nil, ""
+	_, err := w.Close()
+	return err
+}
+
+// drop gives up the open file.
+func (a *archiver) drop() {
+	if a.open != nil {
+		a.open.Abort()
+		a.open, a.locator = nil, ""
+	}
+}
+
+func rows(recs []arrow.RecordBatch) int64 {
+	var n int64
+	for _, rec := range recs {
+		n += rec.NumRows()
+	}
+	return n
+}
+
+// writeAlone archives the batch's rows as a file of their own.
+func (j archiveJob) writeAlone(dir string) error {
 	recs := j.recs
 	if len(recs) == 0 && j.file {
 		rb := array.NewRecordBuilder(memory.DefaultAllocator, j.ds.Schema())
@@ -122,14 +200,6 @@ func (j archiveJob) write(dir string) error {
 		defer empty.Release()
 		recs = []arrow.RecordBatch{empty}
 	}
-	if _, err := landing.Archive(dir, j.ds.Table, j.source, j.locator, j.id, j.file, recs); err != nil {
-		return err
-	}
-	if j.rejects != nil {
-		// Quarantine rows keep every sending's, as the live table does.
-		if _, err := landing.Archive(dir, "etl_quarantine", j.source, j.locator, j.id, false, []arrow.RecordBatch{j.rejects}); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := landing.Archive(dir, j.ds.Table, j.source, j.locator, j.id, j.file, recs)
+	return err
 }

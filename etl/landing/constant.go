@@ -14,99 +14,115 @@ import (
 // dictionary of that one value instead: Parquet stores the value once and a run of zero indices
 // (RLE), and a reader (Replay, DuckDB, pyarrow) gets the same values back.
 
-// foldConstants returns the schema fields and records to write, with constant columns turned
-// into one-entry dictionary arrays, and the names of the columns so turned. The records
-// returned are new references; the caller releases them.
-func foldConstants(recs []arrow.RecordBatch) ([]arrow.Field, []arrow.RecordBatch, []string) {
-	fields := append([]arrow.Field(nil), recs[0].Schema().Fields()...)
-	var folded []int
-	for i, f := range fields {
-		if !f.Nullable && constant(recs, i) {
-			folded = append(folded, i)
-		}
-	}
-	out := make([]arrow.RecordBatch, len(recs))
-	if len(folded) == 0 {
-		for j, rec := range recs {
-			rec.Retain()
-			out[j] = rec
-		}
-		return fields, out, nil
-	}
-	names := make([]string, len(folded))
-	for k, i := range folded {
-		fields[i].Type = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: fields[i].Type}
-		names[k] = fields[i].Name
-	}
-	schema := arrow.NewSchema(fields, nil)
-	for j, rec := range recs {
-		cols := append([]arrow.Array(nil), rec.Columns()...)
-		for _, i := range folded {
-			cols[i] = oneValueDictionary(fields[i].Type.(*arrow.DictionaryType), cols[i])
-		}
-		out[j] = array.NewRecordBatch(schema, cols, rec.NumRows())
-		for _, i := range folded {
-			cols[i].Release()
-		}
-	}
-	return fields, out, names
+// fold is a column written as a one-value dictionary, with its value (a string or a uint64).
+type fold struct {
+	col   int
+	value any
 }
 
-// constant reports whether column i holds one value, the same in every record, with no NULL,
-// in a row at least: a string or a UInt64.
-func constant(recs []arrow.RecordBatch, i int) bool {
+// chooseFolds returns the columns of recs that hold one value on every row, no NULL.
+func chooseFolds(recs []arrow.RecordBatch) []fold {
+	var folds []fold
+	for i, f := range recs[0].Schema().Fields() {
+		if v, ok := constant(recs, i); ok && !f.Nullable {
+			folds = append(folds, fold{i, v})
+		}
+	}
+	return folds
+}
+
+// holds reports whether recs hold each fold's value on every row: they can go into the same
+// file as the records the folds were chosen from.
+func holds(folds []fold, recs []arrow.RecordBatch) bool {
+	for _, f := range folds {
+		if v, ok := constant(recs, f.col); !ok || v != f.value {
+			return false
+		}
+	}
+	return true
+}
+
+// foldFields is the schema's fields as written: the folded columns as dictionaries.
+func foldFields(fields []arrow.Field, folds []fold) []arrow.Field {
+	fields = append([]arrow.Field(nil), fields...)
+	for _, f := range folds {
+		fields[f.col].Type = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: fields[f.col].Type}
+	}
+	return fields
+}
+
+// foldRecord is rec as written, a new reference the caller releases.
+func foldRecord(schema *arrow.Schema, folds []fold, rec arrow.RecordBatch) arrow.RecordBatch {
+	cols := append([]arrow.Array(nil), rec.Columns()...)
+	for _, f := range folds {
+		cols[f.col] = oneValueDictionary(schema.Field(f.col).Type.(*arrow.DictionaryType), f.value, int(rec.NumRows()))
+	}
+	out := array.NewRecordBatch(schema, cols, rec.NumRows())
+	for _, f := range folds {
+		cols[f.col].Release()
+	}
+	return out
+}
+
+// constant returns column i's one value when it holds the same on every row of recs, with no
+// NULL, in a row at least: a string or a UInt64.
+func constant(recs []arrow.RecordBatch, i int) (any, bool) {
 	switch recs[0].Column(i).(type) {
 	case *array.String:
 		return allEqual(recs, i, func(a arrow.Array, r int) string { return a.(*array.String).Value(r) })
 	case *array.Uint64:
 		return allEqual(recs, i, func(a arrow.Array, r int) uint64 { return a.(*array.Uint64).Value(r) })
 	}
-	return false
+	return nil, false
 }
 
-func allEqual[T comparable](recs []arrow.RecordBatch, i int, value func(arrow.Array, int) T) bool {
+func allEqual[T comparable](recs []arrow.RecordBatch, i int, value func(arrow.Array, int) T) (any, bool) {
 	var first T
 	rows := 0
 	for _, rec := range recs {
 		a := rec.Column(i)
 		if a.NullN() > 0 {
-			return false
+			return nil, false
 		}
 		for r := 0; r < a.Len(); r++ {
 			if v := value(a, r); rows == 0 {
 				first = v
 			} else if v != first {
-				return false
+				return nil, false
 			}
 			rows++
 		}
 	}
-	return rows > 0
+	if rows == 0 {
+		return nil, false
+	}
+	// A string read from an Arrow array points into its buffer: the fold outlives the record.
+	if s, ok := any(first).(string); ok {
+		return string([]byte(s)), true
+	}
+	return first, true
 }
 
-// oneValueDictionary is col (constant) as a dictionary of its first value, every index 0.
-func oneValueDictionary(typ *arrow.DictionaryType, col arrow.Array) arrow.Array {
-	// A new one-value array, not a slice of col: arrow-go's Parquet dictionary encoder reads a
-	// sliced string dictionary's offsets without its offset (v18.8.0, a panic).
+// oneValueDictionary is n rows of value as a dictionary of that one value, every index 0. The
+// dictionary is a new one-value array, not a slice of the column: arrow-go's Parquet dictionary
+// encoder reads a sliced string dictionary's offsets without its offset (v18.8.0, a panic).
+func oneValueDictionary(typ *arrow.DictionaryType, value any, n int) arrow.Array {
 	var dict arrow.Array
-	switch c := col.(type) {
-	case *array.String:
+	switch v := value.(type) {
+	case string:
 		b := array.NewStringBuilder(memory.DefaultAllocator)
-		b.Append(c.Value(0))
+		b.Append(v)
 		dict = b.NewArray()
 		b.Release()
-	case *array.Uint64:
+	case uint64:
 		b := array.NewUint64Builder(memory.DefaultAllocator)
-		b.Append(c.Value(0))
+		b.Append(v)
 		dict = b.NewArray()
 		b.Release()
 	}
 	defer dict.Release()
-	zeros := make([]int32, col.Len())
-	idx := array.NewData(arrow.PrimitiveTypes.Int32, col.Len(),
-		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(zeros))}, nil, 0, 0)
-	defer idx.Release()
-	data := array.NewData(typ, col.Len(), idx.Buffers(), nil, 0, 0)
+	zeros := make([]int32, n)
+	data := array.NewData(typ, n, []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(zeros))}, nil, 0, 0)
 	data.SetDictionary(dict.Data())
 	defer data.Release()
 	return array.MakeFromData(data)
@@ -114,10 +130,10 @@ func oneValueDictionary(typ *arrow.DictionaryType, col arrow.Array) arrow.Array 
 
 // dictionaryProps turns Parquet's dictionary encoding on for the folded columns, which it then
 // writes from their Arrow dictionaries as they are.
-func dictionaryProps(names []string) []parquet.WriterProperty {
+func dictionaryProps(fields []arrow.Field, folds []fold) []parquet.WriterProperty {
 	props := append([]parquet.WriterProperty(nil), writerProps...)
-	for _, n := range names {
-		props = append(props, parquet.WithDictionaryFor(n, true))
+	for _, f := range folds {
+		props = append(props, parquet.WithDictionaryFor(fields[f.col].Name, true))
 	}
 	return props
 }

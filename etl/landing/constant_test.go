@@ -96,19 +96,19 @@ func TestConstantNeedsOneValueEverywhere(t *testing.T) {
 	defer a.Release()
 	defer b.Release()
 	file := int(a.Schema().FieldIndices("source_file")[0])
-	if !constant([]arrow.RecordBatch{a, a}, file) {
-		t.Error("a.csv twice: want constant")
+	if v, ok := constant([]arrow.RecordBatch{a, a}, file); !ok || v != "a.csv" {
+		t.Errorf("a.csv twice: %v, %v; want constant a.csv", v, ok)
 	}
-	if constant([]arrow.RecordBatch{a, b}, file) {
+	if _, ok := constant([]arrow.RecordBatch{a, b}, file); ok {
 		t.Error("a.csv then b.csv: want not constant")
 	}
 	point := int(a.Schema().FieldIndices("point_id")[0])
-	if constant([]arrow.RecordBatch{a}, point) {
+	if _, ok := constant([]arrow.RecordBatch{a}, point); ok {
 		t.Error("point_id P0, P1, P2: want not constant")
 	}
 	empty := a.NewSlice(0, 0)
 	defer empty.Release()
-	if constant([]arrow.RecordBatch{empty}, file) {
+	if _, ok := constant([]arrow.RecordBatch{empty}, file); ok {
 		t.Error("no rows: want not constant")
 	}
 }

@@ -43,6 +43,37 @@ func Archive(dir, table, source, locator, name string, file bool, recs []arrow.R
 	if len(recs) == 0 {
 		return "", nil
 	}
+	w, err := Create(dir, table, source, locator, name, file, recs)
+	if err != nil {
+		return "", err
+	}
+	if err := w.Write(recs); err != nil {
+		w.Abort()
+		return "", err
+	}
+	return w.Close()
+}
+
+// Writer is one archive file taking batches as they come: the chunks of a large file of the
+// drop folder go into one Parquet file, its row groups filled across chunks. A file per chunk
+// (tens of thousands of rows) built every column's page buffers anew each time: a third of the
+// archive's CPU and half its allocations at 20 M sensor readings (BENCHMARKS.md). Nothing is in
+// the archive until Close renames the file; Abort leaves nothing.
+type Writer struct {
+	path, tmp string
+	fw        *pqarrow.FileWriter
+	in        *arrow.Schema // of the records it takes
+	out       *arrow.Schema // as written: the folded columns as dictionaries
+	folds     []fold
+}
+
+// rowGroupBytes ends a row group once its compressed pages reach it: they stay in memory
+// until the row group is written (a file of sensor readings: ~9 bytes a row).
+const rowGroupBytes = 8 << 20
+
+// Create starts an archive file, as Archive names it, for records like recs: a column that
+// holds one value on every row of recs is written as a dictionary of it (constant.go).
+func Create(dir, table, source, locator, name string, file bool, recs []arrow.RecordBatch) (*Writer, error) {
 	folder := filepath.Join(dir, table, safeName(source))
 	path := filepath.Join(folder, safeName(name)+".parquet")
 	whole := ""
@@ -50,37 +81,67 @@ func Archive(dir, table, source, locator, name string, file bool, recs []arrow.R
 		whole = "1"
 	}
 	md := arrow.NewMetadata([]string{keyTable, keySource, keyLocator, keyFile}, []string{table, source, locator, whole})
-	fields, recs, folded := foldConstants(recs)
-	defer func() {
-		for _, rec := range recs {
-			rec.Release()
-		}
-	}()
-	schema := arrow.NewSchema(fields, &md)
+	in := recs[0].Schema()
+	folds := chooseFolds(recs)
+	fields := foldFields(in.Fields(), folds)
 	if err := os.MkdirAll(folder, 0o755); err != nil {
-		return "", err
+		return nil, err
 	}
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	props := parquet.NewWriterProperties(dictionaryProps(folded)...)
-	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	props := parquet.NewWriterProperties(dictionaryProps(fields, folds)...)
+	fw, err := pqarrow.NewFileWriter(arrow.NewSchema(fields, &md), f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		f.Close()
-		return "", err
+		os.Remove(tmp)
+		return nil, err
 	}
+	return &Writer{path: path, tmp: tmp, fw: fw, in: in, out: arrow.NewSchema(fields, nil), folds: folds}, nil
+}
+
+// Takes reports whether recs can go into this file: the same columns, and the one value of
+// each column written as a dictionary on every row.
+func (w *Writer) Takes(recs []arrow.RecordBatch) bool {
 	for _, rec := range recs {
-		if err := w.Write(rec); err != nil {
-			w.Close()
-			return "", fmt.Errorf("archive %s: %w", path, err)
+		if !rec.Schema().Equal(w.in) {
+			return false
 		}
 	}
-	if err := w.Close(); err != nil { // also closes f
-		return "", fmt.Errorf("archive %s: %w", path, err)
+	return holds(w.folds, recs)
+}
+
+// Write adds records the file Takes.
+func (w *Writer) Write(recs []arrow.RecordBatch) error {
+	for _, rec := range recs {
+		out := foldRecord(w.out, w.folds, rec)
+		err := w.fw.WriteBuffered(out)
+		out.Release()
+		if err != nil {
+			return fmt.Errorf("archive %s: %w", w.path, err)
+		}
+		if w.fw.RowGroupTotalCompressedBytes() >= rowGroupBytes {
+			w.fw.NewBufferedRowGroup()
+		}
 	}
-	return path, os.Rename(tmp, path)
+	return nil
+}
+
+// Close finishes the file and puts it in the archive under its name.
+func (w *Writer) Close() (string, error) {
+	if err := w.fw.Close(); err != nil { // also closes the file
+		os.Remove(w.tmp)
+		return "", fmt.Errorf("archive %s: %w", w.path, err)
+	}
+	return w.path, os.Rename(w.tmp, w.path)
+}
+
+// Abort drops the file.
+func (w *Writer) Abort() {
+	_ = w.fw.Close()
+	os.Remove(w.tmp)
 }
 
 // writerProps are cheap to write, for the archive is written on the load's path and read
