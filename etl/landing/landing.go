@@ -69,7 +69,7 @@ type Writer struct {
 
 // rowGroupBytes ends a row group once its compressed pages reach it: they stay in memory
 // until the row group is written (a file of sensor readings: ~9 bytes a row).
-const rowGroupBytes = 8 << 20
+const rowGroupBytes = 4 << 20
 
 // Create starts an archive file, as Archive names it, for records like recs: a column that
 // holds one value on every row of recs is written as a dictionary of it (constant.go).
