@@ -49,7 +49,13 @@ func tuneGC() {
 // 2-7 % more CPU; the 20 M-row sensor load with the archive, whose heap stays below it, 218 vs
 // 209 MiB at the same rate). Past the limit the runtime caps the collector at half the CPU,
 // so a heap that does not fit slows the load but does not stop it.
-const loadMemoryLimit = 256 << 20
+//
+// The limit covers the Go runtime's memory only. Peak RSS (what /usr/bin/time reports) also
+// holds the pages of the binary itself that the load touched, 44-47 MB (RssFile), so a
+// 256 MiB limit let the whole scale-10 load reach 287-296 MiB. At 192 MiB, with the file
+// duplicate-key table compacted (dataset.FileKeys) so that the load's live heap peaks at
+// ~120 MB, it peaks at ~236 MiB for the same number of collections (BENCHMARKS.md).
+const loadMemoryLimit = 192 << 20
 
 // limitLoadMemory sets loadMemoryLimit for a load, unless GOMEMLIMIT says otherwise.
 func limitLoadMemory() {

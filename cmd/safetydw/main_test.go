@@ -11,15 +11,15 @@ import (
 // environment file.
 func TestMain(m *testing.M) { salttest.Main(m) }
 
-// etl run's soft memory limit is 256 MiB (268,435,456 bytes) unless GOMEMLIMIT is set, and
+// etl run's soft memory limit is 192 MiB (201,326,592 bytes) unless GOMEMLIMIT is set, and
 // then the runtime's own reading of GOMEMLIMIT (here 1 GiB, set as the command started) stays.
 func TestLoadMemoryLimit(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
 	t.Setenv("GOMEMLIMIT", "")
 	limitLoadMemory()
-	if got := debug.SetMemoryLimit(-1); got != 268_435_456 {
-		t.Errorf("limit without GOMEMLIMIT = %d, want 268435456", got)
+	if got := debug.SetMemoryLimit(-1); got != 201_326_592 {
+		t.Errorf("limit without GOMEMLIMIT = %d, want 201326592", got)
 	}
 	debug.SetMemoryLimit(1 << 30) // as the runtime does for GOMEMLIMIT=1GiB
 	t.Setenv("GOMEMLIMIT", "1GiB")

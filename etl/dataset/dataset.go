@@ -487,25 +487,6 @@ type keyRow struct {
 	row, pos   int // the row's number in the file, and its index in the chunk's Table.Rows
 }
 
-// FileKeys carries a file's keys from one chunk to the next, so that the duplicate key check
-// spans the whole file and not one chunk (a file of 730,876 rows read in 50,000-row chunks
-// let a row with row 12's key and other content through). It holds 64-bit hashes of the key
-// and of the row's text, about 45 bytes a key for as long as the file loads; a hash shared by
-// two different keys (odds about n²/2⁶⁵: 10⁻⁸ for a million keys) would quarantine the second
-// as a duplicate of the first.
-type FileKeys struct {
-	seen map[uint64]fileKey
-}
-
-type fileKey struct {
-	text  uint64
-	stamp int64
-	row   int
-}
-
-// Reset forgets the file: the next chunk starts another.
-func (f *FileKeys) Reset() { f.seen = nil }
-
 // CheckFileKeys compares the loaded rows of a chunk with the earlier chunks of its file, as the
 // chunk's own check compared its rows (same key and text: a copy; another UpdatedAt stamp: a
 // newer state; otherwise a conflict). Conflicting rows become rejects of res, and their
@@ -516,15 +497,13 @@ func (d *Dataset) CheckFileKeys(f *FileKeys, t *source.Table, res *Result) []int
 	if len(res.keyRows) == 0 {
 		return nil
 	}
-	if f.seen == nil {
-		f.seen = make(map[uint64]fileKey, len(res.keyRows))
-	}
 	var drop []int
 	for i, kr := range res.keyRows {
-		prev, ok := f.seen[kr.hash]
+		s, j, ok := f.slot(kr.hash, len(res.keyRows))
+		prev := s.at(j)
 		switch {
 		case !ok || prev.stamp != kr.stamp:
-			f.seen[kr.hash] = fileKey{text: kr.text, stamp: kr.stamp, row: kr.row}
+			s.set(j, kr.hash, fileKey{text: kr.text, stamp: kr.stamp, row: kr.row})
 		case prev.text != kr.text:
 			row := t.Rows[kr.pos]
 			res.Rejects = append(res.Rejects, Reject{Row: kr.row, Field: res.keyField,
