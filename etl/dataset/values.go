@@ -488,10 +488,9 @@ func (col *column) array(typ arrow.DataType) arrow.Array {
 // reserveText reserves the string columns' bytes for a batch of the rows, so their buffers do
 // not grow by doubling (a copy each time) while the rows go in: the file name's exact length
 // for source_file, and for a column read from the source its cells' average length over the
-// first rows, with an eighth to spare.
-func (b *builder) reserveText(d *Dataset, rows []source.Row, colFor []int, meta Meta) {
-	n := min(len(rows), BatchRows)
-	sample := rows[:min(len(rows), 64)]
+// sample of the first rows (textSample), with an eighth to spare.
+func (b *builder) reserveText(d *Dataset, sample []source.Row, rows int, colFor []int, meta Meta) {
+	n := min(rows, BatchRows)
 	for j, c := range d.Columns {
 		sb := b.cols[j].str
 		if sb == nil {
