@@ -70,18 +70,30 @@ type lineReader struct {
 	rec    *Record
 	colFor []int
 	o      origin
-	on     bool     // the dataset ReadsLines: otherwise every line is a row
-	absent []int    // sourced columns the header lacks: empty on every row
-	fields []string // the line's values, reused
+	on     bool    // the dataset ReadsLines: otherwise every line is a row
+	absent []int   // sourced columns the header lacks: empty on every row
+	ends   []int32 // where each value of the line ends (the next starts one byte later)
+	// text: per column, the value of a String column read from the line, or -1. Such a value
+	// goes to Arrow from the line (add), not through its cell: a string written to a cell on
+	// every row costs a write barrier while the collector runs.
+	text []int
 }
 
 func (d *Dataset) newLineReader(rec *Record, colFor []int, width int, o origin) *lineReader {
-	r := &lineReader{d: d, rec: rec, colFor: colFor, o: o, on: d.ReadsLines(), fields: make([]string, 0, width)}
+	r := &lineReader{d: d, rec: rec, colFor: colFor, o: o, on: d.ReadsLines(), ends: make([]int32, width), text: make([]int, len(d.Columns))}
 	if o.version >= 0 {
 		rec.cells[o.version].u = rec.Meta.Version
 	}
 	if o.file >= 0 {
 		rec.cells[o.file].s = rec.Meta.File
+	}
+	for j := range r.text {
+		r.text[j] = -1
+	}
+	for i, j := range colFor {
+		if j >= 0 && d.Columns[j].Kind == String {
+			r.text[j] = i
+		}
 	}
 	for _, j := range rec.sourced {
 		found := false
@@ -95,27 +107,40 @@ func (d *Dataset) newLineReader(rec *Record, colFor []int, width int, o origin) 
 	return r
 }
 
-// read fills the record from the line and says whether the row loads as read; false leaves
-// the record to parseRow, which sets every cell again.
+// value is the line's i-th value (read has found where each ends).
+func (r *lineReader) value(line string, i int) string {
+	start := int32(0)
+	if i > 0 {
+		start = r.ends[i-1] + 1
+	}
+	return line[start:r.ends[i]]
+}
+
+// read fills the record from the line, String columns aside (add takes them from the line),
+// and says whether the row loads as read; false leaves the record to parseRow, which sets
+// every cell again.
 func (r *lineReader) read(line string, num int) bool {
 	if !r.on {
 		return false
 	}
-	f := r.fields[:0]
-	start := 0
+	n, last := 0, len(r.ends)-1
+	var all byte // every byte of the line or'ed: below 0x80, the line is ASCII
 	for i := 0; i < len(line); i++ {
-		if line[i] == ',' {
-			if len(f) == cap(f) {
+		c := line[i]
+		all |= c
+		if c == ',' {
+			if n == last {
 				return false // more values than the header: the row's checks decide
 			}
-			f = append(f, line[start:i])
-			start = i + 1
+			r.ends[n] = int32(i)
+			n++
 		}
 	}
-	if len(f) != cap(f)-1 {
+	if n != last {
 		return false
 	}
-	f = append(f, line[start:])
+	r.ends[n] = int32(len(line))
+	ascii := all < utf8.RuneSelf
 	d, rec := r.d, r.rec
 	// As parseRow: the derived cells cleared, the bookkeeping ones set (version and file
 	// hold for the whole table, set by newLineReader; parseRow sets them to the same).
@@ -125,28 +150,30 @@ func (r *lineReader) read(line string, num int) bool {
 	if r.o.row >= 0 {
 		rec.cells[r.o.row].u = uint64(num)
 	}
-	for i, v := range f {
-		j := r.colFor[i]
+	for i, j := range r.colFor {
 		if j < 0 {
 			continue
 		}
 		c, cl := &d.Columns[j], &rec.cells[j]
+		v := r.value(line, i)
 		if v == "" {
 			if c.Required {
 				return false
 			}
-			*cl = cell{null: c.Kind == NullableDateTime}
+			if c.Kind != String {
+				*cl = cell{null: c.Kind == NullableDateTime}
+			}
 			continue
 		}
-		if !plainText(v) {
+		if v[0] <= ' ' || v[len(v)-1] <= ' ' || !ascii && !plainText(v) {
 			return false
 		}
 		switch c.Kind {
 		case String:
-			if !utf8.ValidString(v) {
+			if !ascii && !utf8.ValidString(v) {
 				return false
 			}
-			cl.s = v
+			continue // add takes it from the line
 		case DateTime, NullableDateTime:
 			secs, err := rec.days.unixSeconds(v)
 			if err != nil {
@@ -176,24 +203,28 @@ func (r *lineReader) read(line string, num int) bool {
 	return d.checkFuture(rec) == nil
 }
 
-// plainText says a non-empty value has no white space or BOM at either end: the splitter
-// left it as it stands, and no parser would trim it.
+// add appends the row read last to the batch: its String values from the line, the rest
+// from the record's cells, as builder.add appends a row parseRow read.
+func (r *lineReader) add(b *builder, line string) {
+	b.room()
+	for j := range b.cols {
+		if i := r.text[j]; i >= 0 {
+			b.cols[j].str.Append(r.value(line, i))
+		} else {
+			b.cols[j].add(&r.rec.cells[j])
+		}
+	}
+	b.rows++
+}
+
+// plainText says a value that is not ASCII has no white space or BOM at either end (the bytes
+// up to ' ' are checked before): no parser would trim it.
 func plainText(v string) bool {
-	a, z := v[0], v[len(v)-1]
-	if a <= ' ' || z <= ' ' {
+	if r, _ := utf8.DecodeRuneInString(v); r == '\ufeff' || unicode.IsSpace(r) {
 		return false
 	}
-	if a >= utf8.RuneSelf {
-		r, _ := utf8.DecodeRuneInString(v)
-		if r == '\ufeff' || unicode.IsSpace(r) {
-			return false
-		}
-	}
-	if z >= utf8.RuneSelf {
-		r, _ := utf8.DecodeLastRuneInString(v)
-		if r == '\ufeff' || unicode.IsSpace(r) {
-			return false
-		}
+	if r, _ := utf8.DecodeLastRuneInString(v); r == '\ufeff' || unicode.IsSpace(r) {
+		return false
 	}
 	return true
 }

@@ -29,9 +29,8 @@ func TestLinesByHand(t *testing.T) {
 		"P8,2026-11-28T10:00:07,8,3\n" + //      10: a T between date and time: fast
 		"P9,2026-11-28 10:00:08,9,1,\n"} //      11: an empty extra value: loads through the rows' code
 	d := SensorReadings()
-	r := &lineReader{d: d, on: true, fields: make([]string, 0, 4), colFor: []int{0, 1, 2, 3}, o: d.originColumns()}
-	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), future: d.newFutureCheck(time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))}
-	r.rec = rec
+	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), future: d.newFutureCheck(time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)), sourced: []int{0, 1, 2, 3}}
+	r := d.newLineReader(rec, []int{0, 1, 2, 3}, 4, d.originColumns())
 	fast := map[string]bool{}
 	lr := tb.Lines.Reader()
 	for num, line, ok := lr.Next(); ok; num, line, ok = lr.Next() {

@@ -390,56 +390,65 @@ func (col *column) reserve(n int) {
 }
 
 func (b *builder) add(cells []cell) {
+	b.room()
+	for i := range cells {
+		b.cols[i].add(&cells[i])
+	}
+	b.rows++
+}
+
+// room gives the columns room for a batch when the last one was flushed.
+func (b *builder) room() {
 	if b.spent {
 		for i := range b.cols {
 			b.cols[i].reserve(b.batch)
 		}
 		b.spent = false
 	}
-	for i := range cells {
-		c, col := &cells[i], &b.cols[i]
-		switch col.kind {
-		case String:
-			col.str.Append(c.s)
-		case StringList:
-			col.list.Append(true)
-			for _, it := range splitList(c.s) {
-				col.item.Append(it)
-			}
-		case UInt8, Code8:
-			col.u8 = append(col.u8, uint8(c.u))
-		case UInt16:
-			col.u16 = append(col.u16, uint16(c.u))
-		case UInt32:
-			col.u32 = append(col.u32, uint32(c.u))
-		case UInt64:
-			col.u64 = append(col.u64, c.u)
-		case Float32:
-			col.f32 = append(col.f32, float32(c.f))
-		case Float64:
-			col.f64 = append(col.f64, c.f)
-		case DateTime:
-			col.ts = append(col.ts, arrow.Timestamp(c.i))
-		case Date:
-			col.day = append(col.day, arrow.Date32(c.i))
-		case NullableDateTime, NullableDate:
-			// A NULL keeps a zero in the values, as the Arrow builder's AppendNull leaves it.
-			v := c.i
-			if c.null {
-				v = 0
-				col.nulls++
-			}
-			if col.kind == NullableDateTime {
-				col.ts = append(col.ts, arrow.Timestamp(v))
-			} else {
-				col.day = append(col.day, arrow.Date32(v))
-			}
-			col.valid = append(col.valid, !c.null)
-		default:
-			panic(fmt.Sprintf("no appender for kind %d", col.kind))
+}
+
+// add appends a cell to the column.
+func (col *column) add(c *cell) {
+	switch col.kind {
+	case String:
+		col.str.Append(c.s)
+	case StringList:
+		col.list.Append(true)
+		for _, it := range splitList(c.s) {
+			col.item.Append(it)
 		}
+	case UInt8, Code8:
+		col.u8 = append(col.u8, uint8(c.u))
+	case UInt16:
+		col.u16 = append(col.u16, uint16(c.u))
+	case UInt32:
+		col.u32 = append(col.u32, uint32(c.u))
+	case UInt64:
+		col.u64 = append(col.u64, c.u)
+	case Float32:
+		col.f32 = append(col.f32, float32(c.f))
+	case Float64:
+		col.f64 = append(col.f64, c.f)
+	case DateTime:
+		col.ts = append(col.ts, arrow.Timestamp(c.i))
+	case Date:
+		col.day = append(col.day, arrow.Date32(c.i))
+	case NullableDateTime, NullableDate:
+		// A NULL keeps a zero in the values, as the Arrow builder's AppendNull leaves it.
+		v := c.i
+		if c.null {
+			v = 0
+			col.nulls++
+		}
+		if col.kind == NullableDateTime {
+			col.ts = append(col.ts, arrow.Timestamp(v))
+		} else {
+			col.day = append(col.day, arrow.Date32(v))
+		}
+		col.valid = append(col.valid, !c.null)
+	default:
+		panic(fmt.Sprintf("no appender for kind %d", col.kind))
 	}
-	b.rows++
 }
 
 // array turns the column's values since the last batch into an Arrow array of typ.

@@ -71,18 +71,20 @@ type Lines struct {
 // Reader reads l's records in order.
 func (l Lines) Reader() LineReader { return LineReader{text: l.Text, num: l.First - 1} }
 
-// LineReader goes through the records of Lines.
+// LineReader goes through the records of Lines. It moves by offsets (no string written back
+// on each line: a write barrier while the collector runs).
 type LineReader struct {
 	text string
+	at   int
 	num  int
 }
 
 // Next returns the next record's line number and text (no '\n'); false after the last.
 func (r *LineReader) Next() (int, string, bool) {
-	for len(r.text) > 0 {
-		i := strings.IndexByte(r.text, '\n')
-		line := r.text[:i]
-		r.text = r.text[i+1:]
+	for r.at < len(r.text) {
+		i := strings.IndexByte(r.text[r.at:], '\n')
+		line := r.text[r.at : r.at+i]
+		r.at += i + 1
 		r.num++
 		if len(line) > 0 && line[0] > ' ' && line[0] < 0x80 || strings.TrimSpace(line) != "" {
 			return r.num, line, true
