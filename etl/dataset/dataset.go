@@ -328,7 +328,7 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 				continue
 			}
 			res.Read++
-			fast.add(b, line)
+			b.addLine(rec.cells, fast, line)
 			res.Loaded++
 			if b.rows == BatchRows {
 				res.Records = append(res.Records, b.flush())

@@ -74,8 +74,8 @@ type lineReader struct {
 	absent []int   // sourced columns the header lacks: empty on every row
 	ends   []int32 // where each value of the line ends (the next starts one byte later)
 	// text: per column, the value of a String column read from the line, or -1. Such a value
-	// goes to Arrow from the line (add), not through its cell: a string written to a cell on
-	// every row costs a write barrier while the collector runs.
+	// goes to Arrow from the line (builder.addLine), not through its cell: a string written to
+	// a cell on every row costs a write barrier while the collector runs.
 	text []int
 }
 
@@ -116,7 +116,7 @@ func (r *lineReader) value(line string, i int) string {
 	return line[start:r.ends[i]]
 }
 
-// read fills the record from the line, String columns aside (add takes them from the line),
+// read fills the record from the line, String columns aside (addLine takes them from there),
 // and says whether the row loads as read; false leaves the record to parseRow, which sets
 // every cell again.
 func (r *lineReader) read(line string, num int) bool {
@@ -173,7 +173,7 @@ func (r *lineReader) read(line string, num int) bool {
 			if !ascii && !utf8.ValidString(v) {
 				return false
 			}
-			continue // add takes it from the line
+			continue // addLine takes it from the line
 		case DateTime, NullableDateTime:
 			secs, err := rec.days.unixSeconds(v)
 			if err != nil {
@@ -201,20 +201,6 @@ func (r *lineReader) read(line string, num int) bool {
 		rec.cells[j] = cell{null: d.Columns[j].Kind == NullableDateTime}
 	}
 	return d.checkFuture(rec) == nil
-}
-
-// add appends the row read last to the batch: its String values from the line, the rest
-// from the record's cells, as builder.add appends a row parseRow read.
-func (r *lineReader) add(b *builder, line string) {
-	b.room()
-	for j := range b.cols {
-		if i := r.text[j]; i >= 0 {
-			b.cols[j].str.Append(r.value(line, i))
-		} else {
-			b.cols[j].add(&r.rec.cells[j])
-		}
-	}
-	b.rows++
 }
 
 // plainText says a value that is not ASCII has no white space or BOM at either end (the bytes

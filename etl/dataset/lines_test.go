@@ -2,10 +2,13 @@ package dataset
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"safetydw/etl/source"
 )
@@ -80,5 +83,42 @@ func TestLinesByHand(t *testing.T) {
 			files.Value(i) != "r.csv" || ver.Value(i) != 9 {
 			t.Errorf("row %d: %s %d %v %d %s %d, want %+v", i, ids.Value(i), ts.Value(i), vals.Value(i), q.Value(i), files.Value(i), ver.Value(i), w)
 		}
+	}
+}
+
+// String columns are gathered in plain slices (column.text, column.offs): the arrays equal
+// what Arrow's string builder makes of the same values, across batches too.
+func TestStringColumnAsBuilder(t *testing.T) {
+	d := &Dataset{Name: "s", Columns: []Column{
+		{Name: "a", Kind: String, Headers: []string{"a"}, Required: true},
+		{Name: "b", Kind: String, Headers: []string{"b"}},
+		{Name: "source_file", Kind: String},
+	}}
+	tb := &source.Table{Rows: []source.Row{{Num: 1, Values: []string{"a", "b"}}}}
+	var want [2][]string
+	for i := 0; i < BatchRows+10; i++ {
+		v := []string{"x" + strings.Repeat("长", i%7), []string{"", "b", "阀门"}[i%3]}
+		tb.Rows = append(tb.Rows, source.Row{Num: i + 2, Values: v})
+		want[0], want[1] = append(want[0], v[0]), append(want[1], v[1])
+	}
+	res := d.Transform(tb, Meta{File: "f.csv"})
+	defer res.Release()
+	if res.Loaded != BatchRows+10 || len(res.Records) != 2 {
+		t.Fatalf("loaded %d in %d batches", res.Loaded, len(res.Records))
+	}
+	at := 0
+	for _, rec := range res.Records {
+		n := int(rec.NumRows())
+		for c, vals := range [][]string{want[0][at : at+n], want[1][at : at+n], slices.Repeat([]string{"f.csv"}, n)} {
+			sb := array.NewStringBuilder(memory.DefaultAllocator)
+			sb.AppendValues(vals, nil)
+			ref := sb.NewArray()
+			if !array.Equal(ref, rec.Column(c)) {
+				t.Errorf("column %d rows %d-%d differ from the builder's", c, at, at+n)
+			}
+			ref.Release()
+			sb.Release()
+		}
+		at += n
 	}
 }
