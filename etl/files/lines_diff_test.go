@@ -386,3 +386,20 @@ func TestLinesDifferentialConnector(t *testing.T) {
 		}
 	}
 }
+
+// plainHeld counts a line's bytes as the split does: trimmed values and a header per value.
+func TestPlainHeld(t *testing.T) {
+	parts := []string{"", "a", " a", "a ", "\ta", "\ufeffa", "\ufeff", "＋1", "a b", "\u3000", " ", "长", "\r"}
+	r := rand.New(rand.NewSource(1))
+	for k := 0; k < 20000; k++ {
+		var fs []string
+		for n := 1 + r.Intn(5); n > 0; n-- {
+			fs = append(fs, pick(r, parts)+pick(r, parts))
+		}
+		line := []byte(strings.Join(fs, ","))
+		data, spans := splitPlain(line, nil, nil)
+		if want := len(data) + valueHeader*len(spans); plainHeld(line) != want {
+			t.Fatalf("%q: plainHeld %d, split %d", line, plainHeld(line), want)
+		}
+	}
+}
