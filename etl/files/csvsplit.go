@@ -98,8 +98,8 @@ func (s *csvSplitter) readLine() ([]byte, error) {
 func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 	data, spans, recs, broken := s.data[:0], s.spans[:0], s.recs[:0], s.broken[:0]
 	lines, text := s.lines, s.lineText[:0]
-	textFirst, textRecs := 0, 0 // the line number of text's first line; its records
-	head := 0                   // records split into rows before lines are kept as text
+	textFirst, textRecs, textHeld := 0, 0, 0 // text's first line number, its records, held before it
+	head := 0                                // records split into rows before lines are kept as text
 	if t.Head == nil {
 		head = headRows
 	}
@@ -125,22 +125,40 @@ func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 				}
 				continue
 			}
-			// A quote: the whole chunk is split into rows, its text so far first.
-			data, spans, recs = splitText(text, textFirst, data, spans, recs)
-			text, textRecs, lines = text[:0], 0, false
+			// A quote: the whole chunk is split into rows. The lines kept as text and this one
+			// are read again, as the lines read ahead for a refused record are (s.back).
+			again := bytes.Split(bytes.Clone(text[:len(text)-1]), []byte{'\n'})
+			again = append(again, bytes.Clone(line))
+			s.back = append(again, s.back...)
+			s.line -= len(again)
+			text, textRecs, held, lines = text[:0], 0, textHeld, false
+			continue
 		}
 		if blank {
 			continue
 		}
 		if lines && len(recs) >= head && bytes.IndexByte(line, '"') < 0 {
 			text = append(append(text, line...), '\n')
-			textFirst, textRecs = num, 1
+			textFirst, textRecs, textHeld = num, 1, held
 			held += plainHeld(line)
 			continue
 		}
 		r := rec{num: num, first: len(spans)}
 		if bytes.IndexByte(line, '"') < 0 {
-			data, spans = splitPlain(line, data, spans)
+			for {
+				i := bytes.IndexByte(line, ',')
+				field := line
+				if i >= 0 {
+					field = line[:i]
+				}
+				start := int32(len(data))
+				data = append(data, trimField(field)...)
+				spans = append(spans, span{start, int32(len(data))})
+				if i < 0 {
+					break
+				}
+				line = line[i+1:]
+			}
 		} else if fields, bad := s.quoted(line); bad != nil {
 			broken = append(broken, *bad)
 			r.broken = len(broken)
@@ -182,43 +200,6 @@ func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 	}
 	t.Rows = rows
 	return eof, nil
-}
-
-// splitPlain splits a line without quotes at its commas, each value trimmed (trimField).
-func splitPlain(line, data []byte, spans []span) ([]byte, []span) {
-	for {
-		i := bytes.IndexByte(line, ',')
-		field := line
-		if i >= 0 {
-			field = line[:i]
-		}
-		start := int32(len(data))
-		data = append(data, trimField(field)...)
-		spans = append(spans, span{start, int32(len(data))})
-		if i < 0 {
-			return data, spans
-		}
-		line = line[i+1:]
-	}
-}
-
-// splitText splits the lines kept as text (from line number first on) into records after all.
-func splitText(text []byte, first int, data []byte, spans []span, recs []rec) ([]byte, []span, []rec) {
-	num := first - 1
-	for len(text) > 0 {
-		i := bytes.IndexByte(text, '\n')
-		line := text[:i]
-		text = text[i+1:]
-		num++
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		r := rec{num: num, first: len(spans)}
-		data, spans = splitPlain(line, data, spans)
-		r.n = len(spans) - r.first
-		recs = append(recs, r)
-	}
-	return data, spans, recs
 }
 
 // plainHeld is what a line without quotes adds to a chunk's bytes once split (see chunk's held).
