@@ -178,6 +178,11 @@ func (r *Runner) load(ctx context.Context, src SourceConfig, st *Stats, meta dat
 	if err != nil {
 		return err
 	}
+	if src.File != nil && ds.ReadsLines() {
+		f := *src.File
+		f.CSVLines = true // CSV rows go from the chunk's text to Arrow (dataset.ReadsLines)
+		src.File = &f
+	}
 	conn, err := r.open(ctx, src)
 	if err != nil {
 		return err

@@ -201,7 +201,10 @@ const HeaderScan = 10
 // the dataset reads nothing and sets Err.
 func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	res := &Result{}
-	if len(t.Head)+len(t.Rows) == 0 {
+	if t.Lines.Rows > 0 && !d.ReadsLines() {
+		linesToRows(t) // read as rows then: keyRows point into t.Rows
+	}
+	if len(t.Head)+len(t.Rows)+t.Lines.Rows == 0 {
 		// An empty file or sheet is recorded, so a town that sent nothing is visible.
 		res.Read = 1
 		res.Rejects = []Reject{{Row: 0, Field: "文件", Reason: "文件为空 (empty file or sheet)"}}
@@ -232,9 +235,9 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	if len(t.Head) == 0 {
 		rows = t.Rows[headerAt+1:]
 	}
-	b := newBuilder(d, len(rows))
+	b := newBuilder(d, len(rows)+t.Lines.Rows)
 	defer b.release()
-	b.reserveText(d, rows, colFor, meta)
+	b.reserveText(d, textSample(rows, t.Lines), len(rows)+t.Lines.Rows, colFor, meta)
 	rec := &Record{d: d, cells: make([]cell, len(d.Columns)), filled: make([]uint64, len(d.Columns)), Meta: meta}
 	for i, c := range d.Columns {
 		if len(c.Headers) == 0 {
@@ -265,7 +268,8 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 	for need > 0 && header.Values[need-1] == "" {
 		need--
 	}
-	for n, row := range rows {
+	// take reads one row: into the batch, or as a reject.
+	take := func(row source.Row, pos int) {
 		res.Read++
 		rec.Row = row.Num
 		reject := func(field, reason string) {
@@ -280,33 +284,55 @@ func (d *Dataset) Transform(t *source.Table, meta Meta) *Result {
 				}
 			}
 			reject(field, reason)
-			continue
+			return
 		}
 		if extra := filledBeyond(row.Values, width); extra > 0 {
 			reject("行", fmt.Sprintf("本行比表头多 %d 个值，可能有未加引号的逗号 (%d more values than the header: an unquoted comma?)", extra, extra))
-			continue
+			return
 		}
 		if n := len(row.Values); n < need {
 			reject("行", fmt.Sprintf("字段数少于表头，可能被截断 (row has %d fields, header has %d: cut off?)", n, need))
-			continue
+			return
 		}
 		if err := d.parseRow(rec, row, colFor, origin); err != nil {
 			reject(err.field, err.reason)
-			continue
+			return
 		}
 		kr, err := keys.check(rec, row, keep)
 		if err != nil {
 			reject(err.field, err.reason)
-			continue
+			return
 		}
 		if keep {
-			kr.pos = first + n
+			kr.pos = pos
 			res.keyRows = append(res.keyRows, kr)
 		}
 		b.add(rec.cells)
 		res.Loaded++
 		if b.rows == BatchRows {
 			res.Records = append(res.Records, b.flush())
+		}
+	}
+	for n, row := range rows {
+		take(row, first+n)
+	}
+	if t.Lines.Rows > 0 {
+		// Only a dataset that ReadsLines gets here (see linesToRows), and it keeps no keyRows.
+		fast := d.newLineReader(rec, colFor, width, origin)
+		lr := t.Lines.Reader()
+		for num, line, ok := lr.Next(); ok; num, line, ok = lr.Next() {
+			rec.Row = num
+			if !fast.read(line, num) {
+				// Not certain to load as read: the row goes the way of every other row.
+				take(source.Row{Num: num, Values: source.Fields(line)}, -1)
+				continue
+			}
+			res.Read++
+			b.addLine(rec.cells, fast, line)
+			res.Loaded++
+			if b.rows == BatchRows {
+				res.Records = append(res.Records, b.flush())
+			}
 		}
 	}
 	if b.rows > 0 {

@@ -317,24 +317,29 @@ type builder struct {
 	spent  bool // a batch was made: the next row needs new room
 }
 
-// column gathers one column's values of the batch being built. Strings and lists go to their
-// Arrow builders cell by cell. Fixed-width values go to a plain Go slice (an append the
-// compiler inlines) that becomes the Arrow array's buffer as it is, with no validity bitmap
-// unless the column holds a NULL: the Arrow builders' appends (a capacity check and a bit set
-// per cell) were a third of the transform's CPU on sensor readings.
+// column gathers one column's values of the batch being built. Lists go to their Arrow
+// builders cell by cell. Fixed-width values go to a plain Go slice (an append the compiler
+// inlines) that becomes the Arrow array's buffer as it is, with no validity bitmap unless the
+// column holds a NULL: the Arrow builders' appends (a capacity check and a bit set per cell)
+// were a third of the transform's CPU on sensor readings. Strings likewise: their bytes and
+// end offsets go to two slices that become the array's data and offsets buffers (the Arrow
+// string builder's appends were a fifth of the CSV fast path's CPU).
 type column struct {
 	kind Kind
-	str  *array.StringBuilder
-	list *array.ListBuilder
-	item *array.StringBuilder // the list's items
-	u8   []uint8
-	u16  []uint16
-	u32  []uint32
-	u64  []uint64
-	f32  []float32
-	f64  []float64
-	ts   []arrow.Timestamp
-	day  []arrow.Date32
+	text []byte  // String: the values' bytes
+	offs []int32 // String: where each value ends in text, after a leading 0
+	// textCap is the bytes reserved for a batch's text (reserveText), for every batch
+	textCap int
+	list    *array.ListBuilder
+	item    *array.StringBuilder // the list's items
+	u8      []uint8
+	u16     []uint16
+	u32     []uint32
+	u64     []uint64
+	f32     []float32
+	f64     []float64
+	ts      []arrow.Timestamp
+	day     []arrow.Date32
 	// valid marks the non-NULL cells of a nullable column; nulls counts the others.
 	valid []bool
 	nulls int
@@ -349,8 +354,6 @@ func newBuilder(d *Dataset, rows int) *builder {
 		col := &b.cols[i]
 		col.kind = c.Kind
 		switch c.Kind {
-		case String:
-			col.str = array.NewStringBuilder(memory.DefaultAllocator)
 		case StringList:
 			col.list = array.NewListBuilder(memory.DefaultAllocator, arrow.BinaryTypes.String)
 			col.item = col.list.ValueBuilder().(*array.StringBuilder)
@@ -364,7 +367,8 @@ func newBuilder(d *Dataset, rows int) *builder {
 func (col *column) reserve(n int) {
 	switch col.kind {
 	case String:
-		col.str.Reserve(n)
+		col.text = make([]byte, 0, col.textCap)
+		col.offs = append(make([]int32, 0, n+1), 0)
 	case StringList:
 		col.list.Reserve(n)
 	case UInt8, Code8:
@@ -389,7 +393,11 @@ func (col *column) reserve(n int) {
 	}
 }
 
-func (b *builder) add(cells []cell) {
+func (b *builder) add(cells []cell) { b.addLine(cells, nil, "") }
+
+// addLine appends a row: its cells, but for the String columns lr reads from line (lr nil:
+// none; see lineReader.add).
+func (b *builder) addLine(cells []cell, lr *lineReader, line string) {
 	if b.spent {
 		for i := range b.cols {
 			b.cols[i].reserve(b.batch)
@@ -400,7 +408,12 @@ func (b *builder) add(cells []cell) {
 		c, col := &cells[i], &b.cols[i]
 		switch col.kind {
 		case String:
-			col.str.Append(c.s)
+			if lr != nil && lr.text[i] >= 0 {
+				col.text = append(col.text, lr.value(line, lr.text[i])...)
+			} else {
+				col.text = append(col.text, c.s...)
+			}
+			col.offs = append(col.offs, int32(len(col.text)))
 		case StringList:
 			col.list.Append(true)
 			for _, it := range splitList(c.s) {
@@ -446,7 +459,10 @@ func (b *builder) add(cells []cell) {
 func (col *column) array(typ arrow.DataType) arrow.Array {
 	switch col.kind {
 	case String:
-		return col.str.NewArray()
+		data := array.NewData(typ, len(col.offs)-1, []*memory.Buffer{nil,
+			memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(col.offs)), memory.NewBufferBytes(col.text)}, nil, 0, 0)
+		defer data.Release()
+		return array.MakeFromData(data)
 	case StringList:
 		return col.list.NewArray()
 	}
@@ -488,17 +504,17 @@ func (col *column) array(typ arrow.DataType) arrow.Array {
 // reserveText reserves the string columns' bytes for a batch of the rows, so their buffers do
 // not grow by doubling (a copy each time) while the rows go in: the file name's exact length
 // for source_file, and for a column read from the source its cells' average length over the
-// first rows, with an eighth to spare.
-func (b *builder) reserveText(d *Dataset, rows []source.Row, colFor []int, meta Meta) {
-	n := min(len(rows), BatchRows)
-	sample := rows[:min(len(rows), 64)]
+// sample of the first rows (textSample), with an eighth to spare.
+func (b *builder) reserveText(d *Dataset, sample []source.Row, rows int, colFor []int, meta Meta) {
+	n := min(rows, BatchRows)
 	for j, c := range d.Columns {
-		sb := b.cols[j].str
-		if sb == nil {
+		col := &b.cols[j]
+		if c.Kind != String {
 			continue
 		}
 		if c.Name == "source_file" && len(c.Headers) == 0 {
-			sb.ReserveData(n * len(meta.File))
+			col.textCap = n * len(meta.File)
+			col.text = make([]byte, 0, col.textCap)
 			continue
 		}
 		total := 0
@@ -510,7 +526,8 @@ func (b *builder) reserveText(d *Dataset, rows []source.Row, colFor []int, meta 
 			}
 		}
 		if len(sample) > 0 {
-			sb.ReserveData(total * n / len(sample) * 9 / 8)
+			col.textCap = total * n / len(sample) * 9 / 8
+			col.text = make([]byte, 0, col.textCap)
 		}
 	}
 }
@@ -532,10 +549,7 @@ func (b *builder) flush() arrow.RecordBatch {
 
 func (b *builder) release() {
 	for _, col := range b.cols {
-		switch {
-		case col.str != nil:
-			col.str.Release()
-		case col.list != nil:
+		if col.list != nil {
 			col.list.Release()
 		}
 	}

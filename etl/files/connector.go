@@ -27,6 +27,10 @@ type Config struct {
 	ChunkRows int      `yaml:"chunk_rows"` // every file is read in chunks of this many rows (default 50,000)
 	// ChunkBytes also ends a CSV or XLSX chunk, at this many bytes of rows (DefaultChunkBytes).
 	ChunkBytes int `yaml:"chunk_bytes"`
+	// CSVLines leaves the records of a CSV chunk without quotes as text (source.Table.Lines),
+	// for a dataset whose transform reads them itself (dataset.Dataset.ReadsLines); not a
+	// setting of the sources file: the runner sets it from the dataset.
+	CSVLines bool `yaml:"-"`
 }
 
 // DefaultChunkRows is the rows of one chunk, and so of one block sent to ClickHouse (the
@@ -325,7 +329,7 @@ func (c *Connector) openChunker(df dropFile, sum fileSum) (*chunker, error) {
 		return nil, fmt.Errorf("%s: %w", df.rel, err)
 	}
 	ch.enc = enc
-	ch.csv = &csvSplitter{br: bufio.NewReaderSize(r, 1<<20), path: df.rel, maxBytes: c.cfg.ChunkBytes}
+	ch.csv = &csvSplitter{br: bufio.NewReaderSize(r, 1<<20), path: df.rel, maxBytes: c.cfg.ChunkBytes, lines: c.cfg.CSVLines}
 	return ch, nil
 }
 

@@ -32,12 +32,16 @@ type csvSplitter struct {
 	refusedWhy   string
 	// maxBytes, when set, also ends a chunk once its rows hold this many bytes (DefaultChunkBytes).
 	maxBytes int
+	// lines leaves a quote-free chunk's records as text (Config.CSVLines; see chunk).
+	lines bool
 	// scratch reused from chunk to chunk; only the chunk's string and its slices are new
 	data   []byte
 	spans  []span
 	recs   []rec
 	broken []brokenRec
 	text   []byte
+	// lineText gathers the lines kept as text, reused from chunk to chunk like data
+	lineText []byte
 }
 
 // maxRecord bounds a record whose quoted value goes on over lines: a longer one is taken for a
@@ -86,11 +90,22 @@ func (s *csvSplitter) readLine() ([]byte, error) {
 // chunk reads up to max records into t.Rows, fewer when they reach s.maxBytes (see full). It
 // returns whether the file ended; an error is a failure to read, never a malformed record
 // (that is a row with Broken set).
+//
+// With s.lines, a chunk that holds no quote leaves its records as text in t.Lines, after the
+// rows of t.Rows: the first chunk's first headRows records (its header is among them, and
+// keepHead keeps them), none in a later chunk. The records, their numbers and the chunk's
+// bounds are those of the split; a line with a quote turns the chunk back into rows whole.
 func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 	data, spans, recs, broken := s.data[:0], s.spans[:0], s.recs[:0], s.broken[:0]
+	lines, text := s.lines, s.lineText[:0]
+	textFirst, textRecs, textHeld := 0, 0, 0 // text's first line number, its records, held before it
+	head := 0                                // records split into rows before lines are kept as text
+	if t.Head == nil {
+		head = headRows
+	}
 	eof := false
 	held := 0 // bytes of the chunk's rows so far (text and a header per value, a refused row's text)
-	for len(recs) < max && !full(len(recs), held, s.maxBytes) {
+	for len(recs)+textRecs < max && !full(len(recs)+textRecs, held, s.maxBytes) {
 		line, err := s.readLine()
 		if err == io.EOF {
 			eof = true
@@ -100,7 +115,32 @@ func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 			return false, err
 		}
 		num := s.line
-		if len(bytes.TrimSpace(line)) == 0 {
+		blank := len(bytes.TrimSpace(line)) == 0
+		if textRecs > 0 {
+			if bytes.IndexByte(line, '"') < 0 {
+				text = append(append(text, line...), '\n')
+				if !blank {
+					textRecs++
+					held += plainHeld(line)
+				}
+				continue
+			}
+			// A quote: the whole chunk is split into rows. The lines kept as text and this one
+			// are read again, as the lines read ahead for a refused record are (s.back).
+			again := bytes.Split(bytes.Clone(text[:len(text)-1]), []byte{'\n'})
+			again = append(again, bytes.Clone(line))
+			s.back = append(again, s.back...)
+			s.line -= len(again)
+			text, textRecs, held, lines = text[:0], 0, textHeld, false
+			continue
+		}
+		if blank {
+			continue
+		}
+		if lines && len(recs) >= head && bytes.IndexByte(line, '"') < 0 {
+			text = append(append(text, line...), '\n')
+			textFirst, textRecs, textHeld = num, 1, held
+			held += plainHeld(line)
 			continue
 		}
 		r := rec{num: num, first: len(spans)}
@@ -137,7 +177,13 @@ func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 			held += int(spans[r.first+r.n-1].end-spans[r.first].start) + valueHeader*r.n
 		}
 	}
-	s.data, s.spans, s.recs, s.broken = data, spans, recs, broken
+	s.data, s.spans, s.recs, s.broken, s.lineText = data, spans, recs, broken, text
+	if textRecs > 0 {
+		t.Lines = source.Lines{Text: string(text), First: textFirst, Rows: textRecs}
+	}
+	if len(recs) == 0 && textRecs > 0 {
+		return eof, nil
+	}
 	all := string(data) // the chunk's one copy; every field below is a slice of it
 	values, rows := t.Alloc(len(spans), len(recs))
 	for i, sp := range spans {
@@ -154,6 +200,23 @@ func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 	}
 	t.Rows = rows
 	return eof, nil
+}
+
+// plainHeld is what a line without quotes adds to a chunk's bytes once split (see chunk's held).
+func plainHeld(line []byte) int {
+	n := 0
+	for {
+		i := bytes.IndexByte(line, ',')
+		field := line
+		if i >= 0 {
+			field = line[:i]
+		}
+		n += len(trimField(field)) + valueHeader
+		if i < 0 {
+			return n
+		}
+		line = line[i+1:]
+	}
 }
 
 const (

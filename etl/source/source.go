@@ -36,6 +36,10 @@ type Table struct {
 	Encoding string
 	Head     []Row
 	Rows     []Row
+	// Lines, when it holds rows, are the chunk's further records after Rows, as their text:
+	// a CSV splitter asked for them (files.Config.CSVLines) leaves quote-free lines unsplit,
+	// and the transform reads them itself (dataset.Dataset.ReadsLines).
+	Lines Lines
 
 	values *[]string // pooled storage from Alloc
 	rows   *[]Row
@@ -52,6 +56,64 @@ func (r Row) RawText() string {
 	_ = w.Write(r.Values)
 	w.Flush()
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// Lines are CSV records left as text: the lines of a chunk that holds no quote, after the CRLF
+// or LF that ended each was dropped, every one ending in '\n' here. Blank lines stay in Text,
+// so that a line's number is counted, and are no records (the splitter skips them too). Fields
+// gives the values the splitter would have made of a line.
+type Lines struct {
+	Text  string
+	First int // the line number of Text's first line
+	Rows  int // the records: Text's lines that are not blank
+}
+
+// Reader reads l's records in order.
+func (l Lines) Reader() LineReader { return LineReader{text: l.Text, num: l.First - 1} }
+
+// LineReader goes through the records of Lines. It moves by offsets (no string written back
+// on each line: a write barrier while the collector runs).
+type LineReader struct {
+	text string
+	at   int
+	num  int
+}
+
+// Next returns the next record's line number and text (no '\n'); false after the last.
+func (r *LineReader) Next() (int, string, bool) {
+	for r.at < len(r.text) {
+		i := strings.IndexByte(r.text[r.at:], '\n')
+		line := r.text[r.at : r.at+i]
+		r.at += i + 1
+		r.num++
+		if len(line) > 0 && line[0] > ' ' && line[0] < 0x80 || strings.TrimSpace(line) != "" {
+			return r.num, line, true
+		}
+	}
+	return 0, "", false
+}
+
+// Fields splits a quote-free CSV line into its values as the CSV splitter does: at every
+// comma, each value without a leading BOM and, when it starts or ends with a byte up to ' ',
+// without the white space around it.
+func Fields(line string) []string {
+	vals := make([]string, 0, strings.Count(line, ",")+1)
+	for {
+		i := strings.IndexByte(line, ',')
+		f := line
+		if i >= 0 {
+			f = line[:i]
+		}
+		f = strings.TrimPrefix(f, "\ufeff")
+		if len(f) > 0 && (f[0] <= ' ' || f[len(f)-1] <= ' ') {
+			f = strings.TrimSpace(f)
+		}
+		vals = append(vals, f)
+		if i < 0 {
+			return vals
+		}
+		line = line[i+1:]
+	}
 }
 
 // Table memory of large batches is recycled: a chunk of 50,000 rows needs about 5 MB of
@@ -80,7 +142,11 @@ func (t *Table) Alloc(values, rows int) ([]string, []Row) {
 // otherwise keep its chunk's text alive until reused, several chunks' worth of the loader's
 // heap, which the 300 MiB bound of a large load cannot spare.
 func (t *Table) Recycle() {
-	if t == nil || t.values == nil {
+	if t == nil {
+		return
+	}
+	t.Lines = Lines{} // its text goes with it
+	if t.values == nil {
 		return
 	}
 	clear(*t.values)
