@@ -51,11 +51,12 @@ func foldFields(fields []arrow.Field, folds []fold) []arrow.Field {
 	return fields
 }
 
-// foldRecord is rec as written, a new reference the caller releases.
-func foldRecord(schema *arrow.Schema, folds []fold, rec arrow.RecordBatch) arrow.RecordBatch {
+// foldRecord is rec as written, a new reference the caller releases. zeros holds at least a
+// zero index per row; the dictionary arrays share it, for nothing ever writes to it.
+func foldRecord(schema *arrow.Schema, folds []fold, rec arrow.RecordBatch, zeros []int32) arrow.RecordBatch {
 	cols := append([]arrow.Array(nil), rec.Columns()...)
 	for _, f := range folds {
-		cols[f.col] = oneValueDictionary(schema.Field(f.col).Type.(*arrow.DictionaryType), f.value, int(rec.NumRows()))
+		cols[f.col] = oneValueDictionary(schema.Field(f.col).Type.(*arrow.DictionaryType), f.value, zeros[:rec.NumRows()])
 	}
 	out := array.NewRecordBatch(schema, cols, rec.NumRows())
 	for _, f := range folds {
@@ -103,10 +104,10 @@ func allEqual[T comparable](recs []arrow.RecordBatch, i int, value func(arrow.Ar
 	return first, true
 }
 
-// oneValueDictionary is n rows of value as a dictionary of that one value, every index 0. The
+// oneValueDictionary is len(zeros) rows of value as a dictionary of that one value. The
 // dictionary is a new one-value array, not a slice of the column: arrow-go's Parquet dictionary
 // encoder reads a sliced string dictionary's offsets without its offset (v18.8.0, a panic).
-func oneValueDictionary(typ *arrow.DictionaryType, value any, n int) arrow.Array {
+func oneValueDictionary(typ *arrow.DictionaryType, value any, zeros []int32) arrow.Array {
 	var dict arrow.Array
 	switch v := value.(type) {
 	case string:
@@ -121,7 +122,7 @@ func oneValueDictionary(typ *arrow.DictionaryType, value any, n int) arrow.Array
 		b.Release()
 	}
 	defer dict.Release()
-	zeros := make([]int32, n)
+	n := len(zeros)
 	data := array.NewData(typ, n, []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(zeros))}, nil, 0, 0)
 	data.SetDictionary(dict.Data())
 	defer data.Release()

@@ -65,6 +65,7 @@ type Writer struct {
 	in        *arrow.Schema // of the records it takes
 	out       *arrow.Schema // as written: the folded columns as dictionaries
 	folds     []fold
+	zeros     []int32 // the folded columns' indices, shared (foldRecord)
 }
 
 // rowGroupBytes ends a row group once its compressed pages reach it: they stay in memory
@@ -116,7 +117,10 @@ func (w *Writer) Takes(recs []arrow.RecordBatch) bool {
 // Write adds records the file Takes.
 func (w *Writer) Write(recs []arrow.RecordBatch) error {
 	for _, rec := range recs {
-		out := foldRecord(w.out, w.folds, rec)
+		if n := int(rec.NumRows()); len(w.zeros) < n {
+			w.zeros = make([]int32, n)
+		}
+		out := foldRecord(w.out, w.folds, rec, w.zeros)
 		err := w.fw.WriteBuffered(out)
 		out.Release()
 		if err != nil {

@@ -111,3 +111,42 @@ func fileSize(b *testing.B, path string) int64 {
 	}
 	return fi.Size()
 }
+
+// BenchmarkArchiveFileOfChunks archives a 1,008,000-row file of sensor readings read in 24
+// chunks of 42,000 rows (what the 4 MiB chunk bound makes of them): a Parquet file per chunk, as
+// before, against one file for the whole, its row groups filled across chunks (Writer).
+func BenchmarkArchiveFileOfChunks(b *testing.B) {
+	const chunks, rows = 24, 42_000
+	recs := readings(b, rows, "sensors/readings_2026-01.csv")
+	b.Run("file_per_chunk", func(b *testing.B) {
+		dir := b.TempDir()
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			for c := 0; c < chunks; c++ {
+				if _, err := Archive(dir, "fact_sensor_reading", "bench", "r.csv", "run-"+strconv.Itoa(i*chunks+c), true, recs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(rows*chunks), "ns/row")
+	})
+	b.Run("one_file", func(b *testing.B) {
+		dir := b.TempDir()
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			w, err := Create(dir, "fact_sensor_reading", "bench", "r.csv", "run-"+strconv.Itoa(i), true, recs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for c := 0; c < chunks; c++ {
+				if err := w.Write(recs); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(rows*chunks), "ns/row")
+	})
+}
