@@ -48,7 +48,9 @@ func Empty(t testing.TB) *warehouse.DB {
 // database name is replaced by a fresh one.
 func EmptyOn(t testing.TB, cfg warehouse.Config) *warehouse.DB {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// A cluster's CREATE DATABASE ON CLUSTER waits for every node's DDL worker, which a busy
+	// machine can hold up well past the seconds a single server needs.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cfg.Database = Name(t)
 	db, err := warehouse.Open(ctx, cfg, true)
