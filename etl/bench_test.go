@@ -83,10 +83,12 @@ func benchSensorLoad(b *testing.B, bin string, rows int, archive bool) {
 	ours := exec.Command(bin, "etl", "run", "--sources", sources, "--drop", dir, "--landing", landing)
 	ours.Env = append(os.Environ(), "CLICKHOUSE_ADDR="+db.Addr, "CLICKHOUSE_DB="+db.Database)
 	server = serverCPU()
+	blocks, sorted := writerBlocks(b, db)
 	b.StartTimer()
 	oursSecs, peakKiB := timed(b, ours)
 	b.StopTimer()
 	oursServer := serverCPU() - server
+	blocks2, sorted2 := writerBlocks(b, db)
 
 	var n1, n2 uint64
 	if err := db.QueryRow(ctx, "SELECT (SELECT count() FROM fact_sensor_reading), (SELECT count() FROM fact_sensor_reading_ref)").Scan(&n1, &n2); err != nil {
@@ -103,10 +105,24 @@ func benchSensorLoad(b *testing.B, bin string, rows int, archive bool) {
 	// explain the ratio: the server's while each loader ran, when its process is known.
 	b.ReportMetric(cpuSecs(ours), "cpu_s")
 	b.ReportMetric(cpuSecs(client), "client_cpu_s")
+	// The parts the server wrote during our load, and those it found in order and did not sort
+	// (chload sorts each part by the table's key): other inserts on the server count too.
+	b.ReportMetric(float64(blocks2-blocks), "server_parts")
+	b.ReportMetric(float64(sorted2-sorted), "server_parts_sorted")
 	if server >= 0 {
 		b.ReportMetric(oursServer, "server_cpu_s")
 		b.ReportMetric(clientServer, "client_server_cpu_s")
 	}
+}
+
+// writerBlocks reads the server's counts of parts written by inserts and of those already in order.
+func writerBlocks(b *testing.B, db *warehouse.DB) (blocks, sorted uint64) {
+	err := db.QueryRow(b.Context(), `SELECT sumIf(value, event = 'MergeTreeDataWriterBlocks'),
+		sumIf(value, event = 'MergeTreeDataWriterBlocksAlreadySorted') FROM system.events`).Scan(&blocks, &sorted)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return blocks, sorted
 }
 
 func cpuSecs(cmd *exec.Cmd) float64 {

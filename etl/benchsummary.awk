@@ -5,11 +5,11 @@
 	name = $1; sub(/-[0-9]+$/, "", name)
 	if (!(name in runs)) order[++nb] = name
 	runs[name]++
-	for (i = 3; i < NF; i++) if ($(i + 1) ~ /^(rows\/s|client_rows\/s|ratio|peak_rss_MiB|cpu_s|client_cpu_s|server_cpu_s|client_server_cpu_s)$/) vals[name, $(i + 1), runs[name]] = $i
+	for (i = 3; i < NF; i++) if ($(i + 1) ~ /^(rows\/s|client_rows\/s|ratio|peak_rss_MiB|cpu_s|client_cpu_s|server_cpu_s|client_server_cpu_s|server_parts|server_parts_sorted)$/) vals[name, $(i + 1), runs[name]] = $i
 }
 END {
 	if (nb == 0) exit
-	nm = split("ratio rows/s client_rows/s peak_rss_MiB cpu_s client_cpu_s server_cpu_s client_server_cpu_s", metrics, " ")
+	nm = split("ratio rows/s client_rows/s peak_rss_MiB cpu_s client_cpu_s server_cpu_s client_server_cpu_s server_parts server_parts_sorted", metrics, " ")
 	printf "\n%-48s %-20s %4s %12s %12s %12s\n", "benchmark", "metric", "runs", "min", "median", "max"
 	for (b = 1; b <= nb; b++) {
 		name = order[b]; n = runs[name]

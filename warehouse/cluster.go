@@ -478,3 +478,21 @@ func (db *DB) PrepareBatch(ctx context.Context, query string, opts ...driver.Pre
 	b, err := db.Conn.PrepareBatch(ctx, query, opts...)
 	return b, db.Explain(err)
 }
+
+// SortingKey is the ORDER BY of the table that holds table's rows (on a cluster, each shard's
+// local table), as column names; nil when an element is an expression rather than a column.
+func (db *DB) SortingKey(ctx context.Context, table string) ([]string, error) {
+	var key string
+	if err := db.QueryRow(ctx, "SELECT sorting_key FROM system.tables WHERE database = ? AND name = ?", db.Database, db.localTable(table)).Scan(&key); err != nil {
+		return nil, fmt.Errorf("sorting key of %s: %w", table, err)
+	}
+	var cols []string
+	for _, c := range strings.Split(key, ",") {
+		c = strings.Trim(strings.TrimSpace(c), "`")
+		if c == "" || strings.ContainsAny(c, "()+-*/ '\"") {
+			return nil, nil
+		}
+		cols = append(cols, c)
+	}
+	return cols, nil
+}

@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ClickHouse/ch-go/proto"
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/apache/arrow-go/v18/arrow"
@@ -25,22 +28,29 @@ func Insert(ctx context.Context, db *warehouse.DB, table string, recs []arrow.Re
 	if len(recs) == 0 {
 		return 0, nil
 	}
-	s, err := Open(ctx, db, table, recs[0].Schema())
-	if err != nil {
+	s := newStream(db, table, recs[0].Schema())
+	if err := s.start(ctx, nil); err != nil {
 		return 0, err
 	}
-	n, err := s.Write(recs)
-	if err != nil {
+	if err := s.send(recs, nil); err != nil {
 		s.Abort()
 		return 0, err
 	}
-	return n, s.Close()
+	return rows(recs), s.Close()
 }
 
-// Stream is one INSERT that takes record batches as they come: each Write goes to the server
-// as a data block at once, and the server writes it while the caller prepares the next one.
-// Nothing is final until Close returns; Abort gives up.
+// Stream is one INSERT that takes record batches as they come. Write queues them for a
+// sender goroutine, which cuts the queue into parts of partRows rows and sends each part in
+// the order of the table's ORDER BY, so the caller reads and validates the next rows while the
+// server writes these. Nothing is final until Close returns; Abort gives up.
+//
+// Why: the server gathers an INSERT's blocks into parts (min_insert_block_size_rows) and reads
+// nothing while it writes one, and writing a part starts with sorting it unless it already is
+// in order (order.go). So the INSERT's part size is set to partRows, the rows of each part go
+// in order, in blocks of blockRows (the server appends them into exactly that part), and while
+// the server writes one part the next gathers in the queue.
 type Stream struct {
+	ctx   context.Context // for the INSERT, which starts at the first Write (see start)
 	batch driver.Batch
 	db    *warehouse.DB
 	table string
@@ -49,44 +59,244 @@ type Stream struct {
 	// what it is given, so a file's blocks need one set, not one per block.
 	scratch []scratch
 	dict    dictEncoder
+	sort    *sorter
+	parts   int // rows of a part
+
+	mu      sync.Mutex
+	changed *sync.Cond // the queue, err or stop changed
+	queue   []arrow.RecordBatch
+	rows    int           // rows in queue
+	err     error         // the sender's first failure; it sends nothing after
+	stop    bool          // Close or Abort: the sender sends what is queued (Close) or ends (Abort)
+	abort   atomic.Bool   // read between blocks too, so Abort waits for one block at most
+	ended   chan struct{} // closed when the sender returns; nil until the first Write starts it
 }
+
+// A part holds about partBytes of Arrow buffers, at most maxPartRows rows (the server's
+// default part size, 1,048,576 rows): 1 M sensor readings (~30 bytes a row). One part waits in
+// the queue while one is sent, so they bound the stream's memory. Smaller parts cost the
+// server merges: at 300 k readings a part, it merged the whole table during the load.
+var (
+	partBytes   = 32 << 20
+	maxPartRows = 1 << 20
+	blockRows   = 1 << 16 // and the fewest rows of a part
+)
 
 type scratch struct {
-	strs []string
-	secs []int64
+	strs  []string
+	secs  []int64
+	other any // a reordered column's values (gatherAs)
 }
 
-// Open starts an INSERT into table for records of the schema.
+// Open prepares an INSERT into table for records of the schema (see Stream).
 func Open(ctx context.Context, db *warehouse.DB, table string, schema *arrow.Schema) (*Stream, error) {
+	key, err := db.SortingKey(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	s := newStream(db, table, schema)
+	s.ctx, s.sort = ctx, newSorter(schema, key)
+	return s, nil
+}
+
+func newStream(db *warehouse.DB, table string, schema *arrow.Schema) *Stream {
 	names := make([]string, schema.NumFields())
 	for i, f := range schema.Fields() {
 		names[i] = f.Name
 	}
-	batch, err := db.PrepareBatch(ctx, "INSERT INTO "+table+" ("+strings.Join(names, ", ")+")")
-	if err != nil {
-		return nil, fmt.Errorf("insert into %s: %w", table, db.Explain(err))
-	}
-	return &Stream{batch: batch, db: db, table: table, names: names, scratch: make([]scratch, len(names))}, nil
+	s := &Stream{db: db, table: table, names: names, scratch: make([]scratch, len(names)), sort: &sorter{}}
+	s.changed = sync.NewCond(&s.mu)
+	return s
 }
 
-// Write appends the records column by column and sends them as one block.
-func (s *Stream) Write(recs []arrow.RecordBatch) (int, error) {
-	rows := 0
-	for _, rec := range recs {
-		rows += int(rec.NumRows())
+// start begins the INSERT, with settings (nil: the server's).
+func (s *Stream) start(ctx context.Context, settings clickhouse.Settings) error {
+	if settings != nil {
+		ctx = clickhouse.Context(ctx, clickhouse.WithSettings(settings))
 	}
+	batch, err := s.db.PrepareBatch(ctx, "INSERT INTO "+s.table+" ("+strings.Join(s.names, ", ")+")")
+	if err != nil {
+		return fmt.Errorf("insert into %s: %w", s.table, s.db.Explain(err))
+	}
+	s.batch = batch
+	return nil
+}
+
+// Write queues the records; it waits while a whole part waits for the sender, and returns the
+// error of a part sent before, if one failed. The stream keeps its own reference to the
+// records until they are sent. The first Write starts the INSERT, with the part size its
+// records' width gives.
+func (s *Stream) Write(recs []arrow.RecordBatch) (int, error) {
+	n := rows(recs)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.batch == nil && s.err == nil {
+		if n == 0 {
+			return 0, nil
+		}
+		size := 0
+		for _, rec := range recs {
+			size += recordBytes(rec)
+		}
+		s.parts = min(max(int(int64(partBytes)*int64(n)/int64(max(size, 1))), blockRows), maxPartRows)
+		s.err = s.start(s.ctx, clickhouse.Settings{
+			"min_insert_block_size_rows":  s.parts,
+			"min_insert_block_size_bytes": 0,
+		})
+		s.ended = make(chan struct{})
+		go s.sender()
+	}
+	for s.err == nil && s.rows >= s.parts {
+		s.changed.Wait()
+	}
+	if s.err != nil {
+		return 0, s.err
+	}
+	for _, rec := range recs {
+		rec.Retain()
+		s.queue = append(s.queue, rec)
+	}
+	s.rows += n
+	s.changed.Broadcast()
+	return n, nil
+}
+
+// sender sends the queue a part at a time, in order, until the stream stops or a part fails.
+func (s *Stream) sender() {
+	defer close(s.ended)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.err == nil {
+		for s.rows < s.parts && !s.stop {
+			s.changed.Wait()
+		}
+		if s.rows == 0 || s.abort.Load() {
+			return
+		}
+		part := s.take(s.parts)
+		s.changed.Broadcast()
+		s.mu.Unlock()
+		err := s.sendPart(part)
+		release(part)
+		s.mu.Lock()
+		if err != nil {
+			s.err = err
+			s.changed.Broadcast()
+		}
+	}
+}
+
+// take removes the first n rows (or all there are) from the queue, cutting a record in two
+// where a part ends inside it.
+func (s *Stream) take(n int) []arrow.RecordBatch {
+	var part []arrow.RecordBatch
+	for len(s.queue) > 0 && n > 0 {
+		rec := s.queue[0]
+		k := int(rec.NumRows())
+		if k > n {
+			part = append(part, rec.NewSlice(0, int64(n)))
+			s.queue[0] = rec.NewSlice(int64(n), int64(k))
+			rec.Release()
+			s.rows -= n
+			break
+		}
+		part = append(part, rec)
+		s.queue = s.queue[1:]
+		s.rows -= k
+		n -= k
+	}
+	return part
+}
+
+// sendPart sends a part's rows in the key's order, in blocks of blockRows.
+func (s *Stream) sendPart(part []arrow.RecordBatch) error {
+	arrival := s.sort.arrival(part)
+	refs := s.sort.order(part)
+	if refs == nil {
+		refs = arrival
+	}
+	// A column with one value on every row (the file's name, the load's version) is read in
+	// arrival order: the same values, without a random access a row.
+	order := make([][]rowRef, len(s.names))
+	cols := make([]*partColumn, len(s.names))
+	for i := range s.names {
+		order[i] = refs
+		if constantColumn(part, i) {
+			order[i] = arrival
+		}
+		c, err := newPartColumn(part, i)
+		if err != nil {
+			return fmt.Errorf("%s.%s: %w", s.table, s.names[i], err)
+		}
+		cols[i] = c
+	}
+	for lo := 0; lo < len(refs) && !s.abort.Load(); lo += blockRows {
+		hi := min(lo+blockRows, len(refs))
+		if err := s.send(part, func(i int) ([]rowRef, *partColumn) { return order[i][lo:hi], cols[i] }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// halt stops the sender: after the queue (Close) or after the block in flight (abort), and
+// waits for it.
+func (s *Stream) halt(abort bool) error {
+	s.mu.Lock()
+	s.stop = true
+	if abort {
+		s.abort.Store(true)
+	}
+	s.changed.Broadcast()
+	ended := s.ended
+	s.mu.Unlock()
+	if ended != nil {
+		<-ended
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	release(s.queue)
+	s.queue, s.rows = nil, 0
+	return s.err
+}
+
+func release(recs []arrow.RecordBatch) {
+	for _, rec := range recs {
+		rec.Release()
+	}
+}
+
+// send appends the records column by column and sends them as one block: each column's rows
+// in the order rows(i) gives, or with a nil rows all rows as they come.
+func (s *Stream) send(recs []arrow.RecordBatch, rows func(i int) ([]rowRef, *partColumn)) error {
 	cols := s.batch.Columns()
 	for i := range s.names {
+		var order []rowRef
+		var part *partColumn
+		if rows != nil {
+			order, part = rows(i)
+		}
 		if i < len(cols) {
 			if lc, ok := cols[i].(*column.LowCardinality); ok {
-				done, err := s.dict.fill(lc, recs, i)
+				done, err := s.dict.fill(lc, recs, i, order)
 				if err != nil {
-					return 0, fmt.Errorf("%s.%s: %w", s.table, s.names[i], err)
+					return fmt.Errorf("%s.%s: %w", s.table, s.names[i], err)
 				}
 				if done {
 					continue
 				}
 			}
+		}
+		if order != nil {
+			v, err := part.gather(order, &s.scratch[i])
+			if err == nil {
+				err = s.batch.Column(i).Append(v)
+			}
+			clear(s.scratch[i].strs)
+			if err != nil {
+				return fmt.Errorf("%s.%s: %w", s.table, s.names[i], err)
+			}
+			continue
 		}
 		for _, rec := range recs {
 			v, err := columnValues(rec.Column(i), rec.Schema().Field(i).Nullable, &s.scratch[i])
@@ -95,26 +305,71 @@ func (s *Stream) Write(recs []arrow.RecordBatch) (int, error) {
 			}
 			clear(s.scratch[i].strs) // they point into the record, which the caller releases
 			if err != nil {
-				return 0, fmt.Errorf("%s.%s: %w", s.table, s.names[i], err)
+				return fmt.Errorf("%s.%s: %w", s.table, s.names[i], err)
 			}
 		}
 	}
 	if err := s.batch.Flush(); err != nil {
-		return rows, fmt.Errorf("insert into %s: %w", s.table, s.db.Explain(err))
+		return fmt.Errorf("insert into %s: %w", s.table, s.db.Explain(err))
 	}
-	return rows, nil
+	return nil
 }
 
-// Close ends the INSERT and waits until the server has written every block.
+// Close sends what is queued, ends the INSERT and waits until the server has written every block.
 func (s *Stream) Close() error {
+	if err := s.halt(false); err != nil {
+		if s.batch != nil {
+			_ = s.batch.Abort()
+		}
+		return err
+	}
+	if s.batch == nil {
+		return nil // nothing was written
+	}
 	if err := s.batch.Send(); err != nil {
 		return fmt.Errorf("insert into %s: %w", s.table, s.db.Explain(err))
 	}
 	return nil
 }
 
-// Abort ends the INSERT without finishing it.
-func (s *Stream) Abort() { _ = s.batch.Abort() }
+// Abort ends the INSERT without finishing it: the block being sent goes, the rest does not.
+func (s *Stream) Abort() {
+	_ = s.halt(true)
+	if s.batch != nil {
+		_ = s.batch.Abort()
+	}
+}
+
+// recordBytes is the size of a record's Arrow buffers (a slice's: its whole buffers').
+func recordBytes(rec arrow.RecordBatch) int {
+	n := 0
+	var add func(d arrow.ArrayData)
+	add = func(d arrow.ArrayData) {
+		for _, b := range d.Buffers() {
+			if b != nil {
+				n += b.Len()
+			}
+		}
+		for _, c := range d.Children() {
+			add(c)
+		}
+		if dict, ok := d.Dictionary().(*array.Data); ok && dict != nil { // an interface holding a nil *Data otherwise
+			add(dict)
+		}
+	}
+	for _, col := range rec.Columns() {
+		add(col.Data())
+	}
+	return n
+}
+
+func rows(recs []arrow.RecordBatch) int {
+	n := 0
+	for _, rec := range recs {
+		n += int(rec.NumRows())
+	}
+	return n
+}
 
 // columnValues returns the slice clickhouse-go takes for the column. Fixed-width columns
 // hand over Arrow's own buffer. A Nullable ClickHouse column takes pointers even when no
@@ -191,8 +446,7 @@ func columnValues(col arrow.Array, nullable bool, sc *scratch) (any, error) {
 		}
 		return out, nil
 	case *array.Timestamp:
-		unit := a.DataType().(*arrow.TimestampType).Unit
-		div := map[arrow.TimeUnit]int64{arrow.Second: 1, arrow.Millisecond: 1e3, arrow.Microsecond: 1e6, arrow.Nanosecond: 1e9}[unit]
+		div := unitDivisor(a)
 		if nullable {
 			// Nullable(DateTime) takes pointers; a NULL is a timestamp not yet happened.
 			out := make([]*time.Time, a.Len())
@@ -211,6 +465,12 @@ func columnValues(col arrow.Array, nullable bool, sc *scratch) (any, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("arrow type %s has no ClickHouse mapping", col.DataType())
+}
+
+// unitDivisor turns the column's timestamps into seconds.
+func unitDivisor(a *array.Timestamp) int64 {
+	unit := a.DataType().(*arrow.TimestampType).Unit
+	return map[arrow.TimeUnit]int64{arrow.Second: 1, arrow.Millisecond: 1e3, arrow.Microsecond: 1e6, arrow.Nanosecond: 1e9}[unit]
 }
 
 // dictEncoder fills a LowCardinality(String) column of clickhouse-go in one step. Its Append
@@ -236,7 +496,7 @@ const (
 
 // fill encodes column i of recs into lc and reports whether it did; false leaves the column
 // to the ordinary Append (a Nullable dictionary, NULLs, a column already holding rows).
-func (e *dictEncoder) fill(lc *column.LowCardinality, recs []arrow.RecordBatch, i int) (bool, error) {
+func (e *dictEncoder) fill(lc *column.LowCardinality, recs []arrow.RecordBatch, i int, refs []rowRef) (bool, error) {
 	if lc.Type() != "LowCardinality(String)" || lc.Rows() != 0 {
 		return false, nil
 	}
@@ -246,6 +506,9 @@ func (e *dictEncoder) fill(lc *column.LowCardinality, recs []arrow.RecordBatch, 
 			return false, nil
 		}
 		n += rec.Column(i).Len()
+	}
+	if refs != nil {
+		n = len(refs)
 	}
 	if n == 0 {
 		return true, nil
@@ -259,21 +522,30 @@ func (e *dictEncoder) fill(lc *column.LowCardinality, recs []arrow.RecordBatch, 
 	e.index[""] = 0
 	e.keys = e.keys[:0]
 	last, lastKey := "", 0
-	for _, rec := range recs {
-		a := textOf(rec.Column(i))
-		for r := 0; r < a.Len(); r++ {
-			v := a.Value(r)
-			if v != last || len(e.keys) == 0 {
-				k, ok := e.index[v]
-				if !ok {
-					v = strings.Clone(v) // the map outlives the record
-					k = len(e.dict)
-					e.dict = append(e.dict, v)
-					e.index[v] = k
-				}
-				last, lastKey = v, k
+	add := func(v string) {
+		if v != last || len(e.keys) == 0 {
+			k, ok := e.index[v]
+			if !ok {
+				v = strings.Clone(v) // the map outlives the record
+				k = len(e.dict)
+				e.dict = append(e.dict, v)
+				e.index[v] = k
 			}
-			e.keys = append(e.keys, lastKey)
+			last, lastKey = v, k
+		}
+		e.keys = append(e.keys, lastKey)
+	}
+	if refs != nil {
+		texts := texts(recs, i) // a slice of len(recs): cheap per block
+		for _, r := range refs {
+			add(texts[r.rec()].Value(r.row()))
+		}
+	} else {
+		for _, rec := range recs {
+			a := textOf(rec.Column(i))
+			for r := 0; r < a.Len(); r++ {
+				add(a.Value(r))
+			}
 		}
 	}
 	// The key width clickhouse-go's Encode picks for a dictionary of this size.
@@ -332,11 +604,14 @@ func dictionaryStrings(col arrow.Array) bool {
 	return ok
 }
 
-// textOf reads a column dictionaryStrings took, row by row.
-func textOf(col arrow.Array) interface {
+// text is a column of strings, plain or as a dictionary.
+type text interface {
 	Len() int
 	Value(int) string
-} {
+}
+
+// textOf reads a column dictionaryStrings took, row by row.
+func textOf(col arrow.Array) text {
 	if d, ok := col.(*array.Dictionary); ok {
 		return dictText{d, d.Dictionary().(*array.String)}
 	}
@@ -349,6 +624,106 @@ type dictText struct {
 }
 
 func (t dictText) Value(i int) string { return t.values.Value(t.GetValueIndex(i)) }
+
+// texts is column i of each record, as text.
+func texts(recs []arrow.RecordBatch, i int) []text {
+	out := make([]text, len(recs))
+	for r, rec := range recs {
+		out[r] = textOf(rec.Column(i))
+	}
+	return out
+}
+
+// partColumn is a column of a part's records, ready to be read in any row order: the
+// conversion columnValues makes is done once per part, not once per block.
+type partColumn struct {
+	texts  []text              // strings
+	stamps [][]arrow.Timestamp // a timestamp without NULLs, to seconds by div
+	div    int64
+	per    []any // anything else: columnValues of each record
+}
+
+func newPartColumn(recs []arrow.RecordBatch, i int) (*partColumn, error) {
+	first := recs[0].Column(i)
+	c := &partColumn{}
+	if dictionaryStrings(first) {
+		c.texts = texts(recs, i)
+		return c, nil
+	}
+	if ts, ok := first.(*array.Timestamp); ok && !recs[0].Schema().Field(i).Nullable {
+		c.div = unitDivisor(ts)
+		for _, rec := range recs {
+			c.stamps = append(c.stamps, rec.Column(i).(*array.Timestamp).TimestampValues())
+		}
+		return c, nil
+	}
+	for _, rec := range recs {
+		v, err := columnValues(rec.Column(i), rec.Schema().Field(i).Nullable, &scratch{})
+		if err != nil {
+			return nil, err
+		}
+		c.per = append(c.per, v)
+	}
+	return c, nil
+}
+
+// gather is what columnValues gives for the column, as one slice of the rows refs names, in
+// that order.
+func (c *partColumn) gather(refs []rowRef, sc *scratch) (any, error) {
+	switch {
+	case c.texts != nil:
+		out := resize(&sc.strs, len(refs))
+		for j, r := range refs {
+			out[j] = c.texts[r.rec()].Value(r.row())
+		}
+		return out, nil
+	case c.stamps != nil:
+		out := resize(&sc.secs, len(refs))
+		for j, r := range refs {
+			out[j] = int64(c.stamps[r.rec()][r.row()]) / c.div
+		}
+		return out, nil
+	}
+	per := c.per
+	switch per[0].(type) {
+	case []string:
+		return gatherAs[string](per, refs, sc), nil
+	case []uint8:
+		return gatherAs[uint8](per, refs, sc), nil
+	case []uint16:
+		return gatherAs[uint16](per, refs, sc), nil
+	case []uint32:
+		return gatherAs[uint32](per, refs, sc), nil
+	case []uint64:
+		return gatherAs[uint64](per, refs, sc), nil
+	case []float32:
+		return gatherAs[float32](per, refs, sc), nil
+	case []float64:
+		return gatherAs[float64](per, refs, sc), nil
+	case []time.Time:
+		return gatherAs[time.Time](per, refs, sc), nil
+	case []*time.Time:
+		return gatherAs[*time.Time](per, refs, sc), nil
+	case [][]string:
+		return gatherAs[[]string](per, refs, sc), nil
+	}
+	return nil, fmt.Errorf("arrow type %T cannot be reordered", per[0])
+}
+
+// gatherAs puts the rows refs names in order, in the column's buffer kept from part to part.
+func gatherAs[T any](per []any, refs []rowRef, sc *scratch) []T {
+	vals := make([][]T, len(per))
+	for i, p := range per {
+		vals[i] = p.([]T)
+	}
+	buf, _ := sc.other.([]T)
+	out := resize(&buf, len(refs))
+	sc.other = buf
+	for j, r := range refs {
+		out[j] = vals[r.rec()][r.row()]
+	}
+	return out
+}
 
 // resize returns *buf with n elements, grown only when it is too small.
 func resize[T any](buf *[]T, n int) []T {
