@@ -47,7 +47,7 @@ func Insert(ctx context.Context, db *warehouse.DB, table string, recs []arrow.Re
 // Why: the server gathers an INSERT's blocks into parts (min_insert_block_size_rows) and reads
 // nothing while it writes one, and writing a part starts with sorting it unless it already is
 // in order (order.go). So the INSERT's part size is set to partRows, the rows of each part go
-// in order, in blocks of blockRows (the server appends them into exactly that part), and while
+// in order, in smaller blocks (the server appends them into exactly that part), and while
 // the server writes one part the next gathers in the queue.
 type Stream struct {
 	ctx   context.Context // for the INSERT, which starts at the first Write (see start)
@@ -61,6 +61,7 @@ type Stream struct {
 	dict    dictEncoder
 	sort    *sorter
 	parts   int // rows of a part
+	block   int // rows of a block
 
 	mu      sync.Mutex
 	changed *sync.Cond // the queue, err or stop changed
@@ -73,19 +74,22 @@ type Stream struct {
 }
 
 // A part holds about partBytes of Arrow buffers, at most maxPartRows rows (the server's
-// default part size, 1,048,576 rows): 1 M sensor readings (~30 bytes a row). One part waits in
-// the queue while one is sent, so they bound the stream's memory. Smaller parts cost the
-// server merges: at 300 k readings a part, it merged the whole table during the load.
+// default part size, 1,048,576 rows): ~700 k sensor readings (~47 bytes a row). One part waits
+// in the queue while one is sent, so they bound the stream's memory. Smaller parts cost the
+// server merges: at 300 k readings a part, it merged the whole table during the load. A block
+// holds about blockBytes, at most maxBlockRows rows: the driver's copy of a block (a wide
+// table's 64 k rows were 29 MB of strings) and its encoding are in memory besides.
 var (
-	partBytes   = 32 << 20
-	maxPartRows = 1 << 20
-	blockRows   = 1 << 16 // and the fewest rows of a part
+	partBytes    = 32 << 20
+	maxPartRows  = 1 << 20
+	blockBytes   = 4 << 20
+	maxBlockRows = 1 << 16
 )
 
 type scratch struct {
 	strs  []string
 	secs  []int64
-	other any // a reordered column's values (gatherAs)
+	other any // a reordered column's values (gatherBy)
 }
 
 // Open prepares an INSERT into table for records of the schema (see Stream).
@@ -138,7 +142,9 @@ func (s *Stream) Write(recs []arrow.RecordBatch) (int, error) {
 		for _, rec := range recs {
 			size += recordBytes(rec)
 		}
-		s.parts = min(max(int(int64(partBytes)*int64(n)/int64(max(size, 1))), blockRows), maxPartRows)
+		perRow := max(size/n, 1)
+		s.block = min(max(blockBytes/perRow, 1), maxBlockRows)
+		s.parts = min(max(partBytes/perRow, s.block), maxPartRows)
 		s.err = s.start(s.ctx, clickhouse.Settings{
 			"min_insert_block_size_rows":  s.parts,
 			"min_insert_block_size_bytes": 0,
@@ -208,7 +214,7 @@ func (s *Stream) take(n int) []arrow.RecordBatch {
 	return part
 }
 
-// sendPart sends a part's rows in the key's order, in blocks of blockRows.
+// sendPart sends a part's rows in the key's order, in blocks of s.block rows.
 func (s *Stream) sendPart(part []arrow.RecordBatch) error {
 	arrival := s.sort.arrival(part)
 	refs := s.sort.order(part)
@@ -224,14 +230,10 @@ func (s *Stream) sendPart(part []arrow.RecordBatch) error {
 		if constantColumn(part, i) {
 			order[i] = arrival
 		}
-		c, err := newPartColumn(part, i)
-		if err != nil {
-			return fmt.Errorf("%s.%s: %w", s.table, s.names[i], err)
-		}
-		cols[i] = c
+		cols[i] = newPartColumn(part, i)
 	}
-	for lo := 0; lo < len(refs) && !s.abort.Load(); lo += blockRows {
-		hi := min(lo+blockRows, len(refs))
+	for lo := 0; lo < len(refs) && !s.abort.Load(); lo += s.block {
+		hi := min(lo+s.block, len(refs))
 		if err := s.send(part, func(i int) ([]rowRef, *partColumn) { return order[i][lo:hi], cols[i] }); err != nil {
 			return err
 		}
@@ -634,93 +636,105 @@ func texts(recs []arrow.RecordBatch, i int) []text {
 	return out
 }
 
-// partColumn is a column of a part's records, ready to be read in any row order: the
-// conversion columnValues makes is done once per part, not once per block.
+// partColumn is a column of a part's records, read a block of rows at a time in any order.
+// Each block converts only its own rows (a part's dates as time.Time would be 24 bytes a row).
 type partColumn struct {
-	texts  []text              // strings
-	stamps [][]arrow.Timestamp // a timestamp without NULLs, to seconds by div
-	div    int64
-	per    []any // anything else: columnValues of each record
+	arrays   []arrow.Array // the column of each record
+	texts    []text        // strings, plain or as a dictionary
+	nullable bool
 }
 
-func newPartColumn(recs []arrow.RecordBatch, i int) (*partColumn, error) {
-	first := recs[0].Column(i)
-	c := &partColumn{}
-	if dictionaryStrings(first) {
-		c.texts = texts(recs, i)
-		return c, nil
-	}
-	if ts, ok := first.(*array.Timestamp); ok && !recs[0].Schema().Field(i).Nullable {
-		c.div = unitDivisor(ts)
-		for _, rec := range recs {
-			c.stamps = append(c.stamps, rec.Column(i).(*array.Timestamp).TimestampValues())
-		}
-		return c, nil
-	}
+func newPartColumn(recs []arrow.RecordBatch, i int) *partColumn {
+	c := &partColumn{nullable: recs[0].Schema().Field(i).Nullable}
 	for _, rec := range recs {
-		v, err := columnValues(rec.Column(i), rec.Schema().Field(i).Nullable, &scratch{})
-		if err != nil {
-			return nil, err
-		}
-		c.per = append(c.per, v)
+		c.arrays = append(c.arrays, rec.Column(i))
 	}
-	return c, nil
+	if dictionaryStrings(c.arrays[0]) {
+		c.texts = texts(recs, i)
+	}
+	return c
 }
 
 // gather is what columnValues gives for the column, as one slice of the rows refs names, in
 // that order.
 func (c *partColumn) gather(refs []rowRef, sc *scratch) (any, error) {
-	switch {
-	case c.texts != nil:
+	if c.texts != nil {
 		out := resize(&sc.strs, len(refs))
 		for j, r := range refs {
 			out[j] = c.texts[r.rec()].Value(r.row())
 		}
 		return out, nil
-	case c.stamps != nil:
-		out := resize(&sc.secs, len(refs))
-		for j, r := range refs {
-			out[j] = int64(c.stamps[r.rec()][r.row()]) / c.div
+	}
+	switch a := c.arrays[0].(type) {
+	case *array.Uint8:
+		return gatherBy(c.arrays, refs, sc, (*array.Uint8).Value), nil
+	case *array.Uint16:
+		return gatherBy(c.arrays, refs, sc, (*array.Uint16).Value), nil
+	case *array.Uint32:
+		return gatherBy(c.arrays, refs, sc, (*array.Uint32).Value), nil
+	case *array.Uint64:
+		return gatherBy(c.arrays, refs, sc, (*array.Uint64).Value), nil
+	case *array.Float32:
+		return gatherBy(c.arrays, refs, sc, (*array.Float32).Value), nil
+	case *array.Float64:
+		return gatherBy(c.arrays, refs, sc, (*array.Float64).Value), nil
+	case *array.Timestamp:
+		div := unitDivisor(a)
+		if !c.nullable {
+			return gatherBy(c.arrays, refs, sc, func(a *array.Timestamp, i int) int64 { return int64(a.Value(i)) / div }), nil
 		}
-		return out, nil
+		return gatherBy(c.arrays, refs, sc, func(a *array.Timestamp, i int) *time.Time {
+			if a.IsNull(i) {
+				return nil
+			}
+			t := time.Unix(int64(a.Value(i))/div, 0)
+			return &t
+		}), nil
+	case *array.Date32:
+		if !c.nullable {
+			return gatherBy(c.arrays, refs, sc, func(a *array.Date32, i int) time.Time { return a.Value(i).ToTime() }), nil
+		}
+		return gatherBy(c.arrays, refs, sc, func(a *array.Date32, i int) *time.Time {
+			if a.IsNull(i) {
+				return nil
+			}
+			t := a.Value(i).ToTime()
+			return &t
+		}), nil
+	case *array.List:
+		if _, ok := a.ListValues().(*array.String); ok {
+			return gatherBy(c.arrays, refs, sc, func(a *array.List, i int) []string {
+				vals := a.ListValues().(*array.String)
+				start, end := a.ValueOffsets(i)
+				row := make([]string, 0, end-start)
+				for j := start; j < end; j++ {
+					row = append(row, vals.Value(int(j)))
+				}
+				return row
+			}), nil
+		}
+	case *array.Dictionary:
+		if _, ok := a.Dictionary().(*array.Uint64); ok && a.NullN() == 0 {
+			return gatherBy(c.arrays, refs, sc, func(a *array.Dictionary, i int) uint64 {
+				return a.Dictionary().(*array.Uint64).Value(a.GetValueIndex(i))
+			}), nil
+		}
 	}
-	per := c.per
-	switch per[0].(type) {
-	case []string:
-		return gatherAs[string](per, refs, sc), nil
-	case []uint8:
-		return gatherAs[uint8](per, refs, sc), nil
-	case []uint16:
-		return gatherAs[uint16](per, refs, sc), nil
-	case []uint32:
-		return gatherAs[uint32](per, refs, sc), nil
-	case []uint64:
-		return gatherAs[uint64](per, refs, sc), nil
-	case []float32:
-		return gatherAs[float32](per, refs, sc), nil
-	case []float64:
-		return gatherAs[float64](per, refs, sc), nil
-	case []time.Time:
-		return gatherAs[time.Time](per, refs, sc), nil
-	case []*time.Time:
-		return gatherAs[*time.Time](per, refs, sc), nil
-	case [][]string:
-		return gatherAs[[]string](per, refs, sc), nil
-	}
-	return nil, fmt.Errorf("arrow type %T cannot be reordered", per[0])
+	return nil, fmt.Errorf("arrow type %s has no ClickHouse mapping", c.arrays[0].DataType())
 }
 
-// gatherAs puts the rows refs names in order, in the column's buffer kept from part to part.
-func gatherAs[T any](per []any, refs []rowRef, sc *scratch) []T {
-	vals := make([][]T, len(per))
-	for i, p := range per {
-		vals[i] = p.([]T)
+// gatherBy reads the rows refs names with value, into the column's buffer kept from block to
+// block.
+func gatherBy[A arrow.Array, T any](arrays []arrow.Array, refs []rowRef, sc *scratch, value func(A, int) T) []T {
+	typed := make([]A, len(arrays))
+	for i, a := range arrays {
+		typed[i] = a.(A)
 	}
 	buf, _ := sc.other.([]T)
 	out := resize(&buf, len(refs))
 	sc.other = buf
 	for j, r := range refs {
-		out[j] = vals[r.rec()][r.row()]
+		out[j] = value(typed[r.rec()], r.row())
 	}
 	return out
 }

@@ -4,9 +4,9 @@ import "github.com/apache/arrow-go/v18/arrow"
 
 // SmallParts makes parts of at most rows rows, sent in blocks of block rows, until the test ends.
 func SmallParts(rows, block int, cleanup func(func())) {
-	pb, mp, br := partBytes, maxPartRows, blockRows
-	maxPartRows, blockRows = rows, block
-	cleanup(func() { partBytes, maxPartRows, blockRows = pb, mp, br })
+	pb, mp, bb, mb := partBytes, maxPartRows, blockBytes, maxBlockRows
+	maxPartRows, maxBlockRows = rows, block
+	cleanup(func() { partBytes, maxPartRows, blockBytes, maxBlockRows = pb, mp, bb, mb })
 }
 
 // Order is the sorter's order of a part's rows for the key columns, as (record, row) pairs;
