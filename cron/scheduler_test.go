@@ -356,9 +356,13 @@ func TestLeaseRenewedWhileRunning(t *testing.T) {
 	}
 	// host-b never runs: each of its firings is skipped, for the lease host-a holds or — on a
 	// loaded machine, while its own attempt at the lease is still waiting on the server — as
-	// still going; at least one names host-a's lease.
+	// still going; at least one names host-a's lease. A firing whose attempt at the lease was
+	// still waiting when host-b stopped is interrupted there, before its job (CI, once).
 	leased := count(b, func(r runRow) bool { return strings.Contains(r.err, "租约由 host-a:1 持有") })
-	if most.Load() != 1 || len(b) == 0 || leased == 0 || count(b, func(r runRow) bool { return r.status == StatusSkipped }) != len(b) {
-		t.Errorf("%d at once; host-b's attempts %v: want all skipped, at least one for the lease held by host-a:1", most.Load(), b)
+	neverRan := count(b, func(r runRow) bool {
+		return r.status == StatusSkipped || r.status == StatusInterrupted && strings.HasPrefix(r.err, "租约 (lease): ")
+	})
+	if most.Load() != 1 || len(b) == 0 || leased == 0 || neverRan != len(b) {
+		t.Errorf("%d at once; host-b's attempts %v: want all skipped (or stopped waiting for the lease), at least one for the lease held by host-a:1", most.Load(), b)
 	}
 }
