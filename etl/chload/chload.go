@@ -40,14 +40,14 @@ func Insert(ctx context.Context, db *warehouse.DB, table string, recs []arrow.Re
 }
 
 // Stream is one INSERT that takes record batches as they come. Write queues them for a
-// sender goroutine, which cuts the queue into parts of partRows rows and sends each part in
-// the order of the table's ORDER BY, so the caller reads and validates the next rows while the
+// sender goroutine, which cuts the queue into parts (see partBytes) and sends each part in the
+// order of the table's ORDER BY, so the caller reads and validates the next rows while the
 // server writes these. Nothing is final until Close returns; Abort gives up.
 //
 // Why: the server gathers an INSERT's blocks into parts (min_insert_block_size_rows) and reads
 // nothing while it writes one, and writing a part starts with sorting it unless it already is
-// in order (order.go). So the INSERT's part size is set to partRows, the rows of each part go
-// in order, in smaller blocks (the server appends them into exactly that part), and while
+// in order (order.go). So the INSERT's part size is set to the stream's, the rows of each part
+// go in order, in smaller blocks (the server appends them into exactly that part), and while
 // the server writes one part the next gathers in the queue.
 type Stream struct {
 	ctx   context.Context // for the INSERT, which starts at the first Write (see start)
