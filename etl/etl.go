@@ -441,7 +441,7 @@ func (r *Runner) checkKeys(ctx context.Context, ds *dataset.Dataset, src SourceC
 // chunk anyway. Every other batch is its own INSERT, finished before its checkpoint moves.
 func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Dataset, p prepared, runID string, file fileTotals, stream **chload.Stream, arch *archiver) error {
 	b, res := p.b, p.res
-	if err := r.insertRows(ctx, ds.Table, b, res.Records, stream); err != nil {
+	if err := r.insertRows(ctx, ds, b, res.Records, stream); err != nil {
 		return r.clickhouse(err)
 	}
 	if p.rejects != nil {
@@ -470,9 +470,9 @@ func (r *Runner) store(ctx context.Context, src SourceConfig, ds *dataset.Datase
 	return nil
 }
 
-func (r *Runner) insertRows(ctx context.Context, table string, b *source.Batch, recs []arrow.RecordBatch, stream **chload.Stream) (err error) {
+func (r *Runner) insertRows(ctx context.Context, ds *dataset.Dataset, b *source.Batch, recs []arrow.RecordBatch, stream **chload.Stream) (err error) {
 	if !b.More && *stream == nil {
-		_, err := chload.Insert(ctx, r.DB, table, recs)
+		_, err := chload.Insert(ctx, r.DB, ds.Table, recs)
 		return err
 	}
 	defer func() {
@@ -482,7 +482,12 @@ func (r *Runner) insertRows(ctx context.Context, table string, b *source.Batch, 
 		}
 	}()
 	if *stream == nil && len(recs) > 0 {
-		if *stream, err = chload.Open(ctx, r.DB, table, recs[0].Schema()); err != nil {
+		// A keyed dataset's every chunk is checked against the rows in the table (keyCheck),
+		// which reads the parts already written: its file goes as the chunks come, in the
+		// server's own parts, not in the smaller sorted ones (with those, the checks of a
+		// 1.1 M-row file read 1.2 GB and the load took twice as long).
+		sorted := ds.Key == "" && len(ds.KeyWith) == 0
+		if *stream, err = chload.Open(ctx, r.DB, ds.Table, recs[0].Schema(), sorted); err != nil {
 			return err
 		}
 	}

@@ -60,7 +60,8 @@ type Stream struct {
 	scratch []scratch
 	dict    dictEncoder
 	sort    *sorter
-	parts   int // rows of a part
+	sorted  bool
+	parts   int // rows of a part (sorted), or of a Write (else)
 	block   int // rows of a block
 
 	mu      sync.Mutex
@@ -92,14 +93,19 @@ type scratch struct {
 	other any // a reordered column's values (gatherBy)
 }
 
-// Open prepares an INSERT into table for records of the schema (see Stream).
-func Open(ctx context.Context, db *warehouse.DB, table string, schema *arrow.Schema) (*Stream, error) {
-	key, err := db.SortingKey(ctx, table)
-	if err != nil {
-		return nil, err
-	}
+// Open prepares an INSERT into table for records of the schema. Sorted: in parts sorted by the
+// table's key (see Stream); else each Write's records go as they come, in blocks of the
+// stream's size, and the server makes its parts as it always does.
+func Open(ctx context.Context, db *warehouse.DB, table string, schema *arrow.Schema, sorted bool) (*Stream, error) {
 	s := newStream(db, table, schema)
-	s.ctx, s.sort = ctx, newSorter(schema, key)
+	s.ctx, s.sorted = ctx, sorted
+	if sorted {
+		key, err := db.SortingKey(ctx, table)
+		if err != nil {
+			return nil, err
+		}
+		s.sort = newSorter(schema, key)
+	}
 	return s, nil
 }
 
@@ -144,11 +150,16 @@ func (s *Stream) Write(recs []arrow.RecordBatch) (int, error) {
 		}
 		perRow := max(size/n, 1)
 		s.block = min(max(blockBytes/perRow, 1), maxBlockRows)
-		s.parts = min(max(partBytes/perRow, s.block), maxPartRows)
-		s.err = s.start(s.ctx, clickhouse.Settings{
-			"min_insert_block_size_rows":  s.parts,
-			"min_insert_block_size_bytes": 0,
-		})
+		if s.sorted {
+			s.parts = min(max(partBytes/perRow, s.block), maxPartRows)
+			s.err = s.start(s.ctx, clickhouse.Settings{
+				"min_insert_block_size_rows":  s.parts,
+				"min_insert_block_size_bytes": 0,
+			})
+		} else {
+			s.parts = n
+			s.err = s.start(s.ctx, nil)
+		}
 		s.ended = make(chan struct{})
 		go s.sender()
 	}

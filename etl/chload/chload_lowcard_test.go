@@ -60,7 +60,7 @@ func TestLowCardinalityColumnsRoundTrip(t *testing.T) {
 		}
 		return b.NewRecordBatch()
 	}
-	s, err := chload.Open(ctx, db, "lc", schema)
+	s, err := chload.Open(ctx, db, "lc", schema, false)
 	if err != nil {
 		t.Fatal(err)
 	}

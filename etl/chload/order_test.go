@@ -165,7 +165,7 @@ func TestStreamSendsSortedParts(t *testing.T) {
 		return n
 	}
 	before := sortedBlocks()
-	s, err := chload.Open(ctx, db, "sorted", orderSchema)
+	s, err := chload.Open(ctx, db, "sorted", orderSchema, true)
 	if err != nil {
 		t.Fatal(err)
 	}
