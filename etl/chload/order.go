@@ -113,13 +113,7 @@ func (s *sorter) order(recs []arrow.RecordBatch) []rowRef {
 		}
 		return refs
 	}
-	g := 0
-	for r, rec := range recs {
-		for row := 0; row < int(rec.NumRows()); row++ {
-			refs[g] = rowRef(uint64(r)<<32 | uint64(row))
-			g++
-		}
-	}
+	copy(refs, s.arrival(recs))
 	global := s.globalIndex(recs)
 	slices.SortStableFunc(refs, func(a, b rowRef) int { return s.compare(global(a), global(b), 0) })
 	return refs
