@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"safetydw/warehouse/refdata"
 )
@@ -189,32 +192,44 @@ func (g *gen) drills() error {
 			nAll += ns[i]
 		}
 		centre /= float64(max(nAll, 1))
+		// Each town's drills come from a random stream of its own, so the towns are drawn side by
+		// side (listing the units open on each drill day is the generator's costliest loop), then
+		// rendered in order: the bad rows are handed out in turn across the towns.
+		streams := make([]*rand.Rand, len(g.towns))
+		drawn := make([][]*drill, len(g.towns))
+		var towns errgroup.Group
+		towns.SetLimit(runtime.GOMAXPROCS(0))
 		for i, t := range g.towns {
-			n := ns[i]
 			r := g.rng(fmt.Sprintf("drills/%s/%d", t.Code, y))
 			share := sibuShare[y] + offsetOf(i) - centre + (r.Float64()-0.5)*0.03
-			ds := g.townDrills(r, t, y, n, math.Max(0.05, math.Min(0.95, share)))
+			streams[i] = r
+			towns.Go(func() error {
+				drawn[i] = g.townDrills(r, t, y, ns[i], math.Max(0.05, math.Min(0.95, share)))
+				return nil
+			})
+		}
+		towns.Wait()
+		for i, t := range g.towns {
 			f := drillFormatFor(t.SortOrder)
 			rel := fmt.Sprintf("drills/%d/%s.%s", y, t.Code, f.ext())
-			rows, err := g.renderDrills(r, rel, t, y, f, ds, &badTurn, dupFiles[fileKey{y, t.Code}])
+			rows, err := g.renderDrills(streams[i], rel, t, y, f, drawn[i], &badTurn, dupFiles[fileKey{y, t.Code}])
 			if err != nil {
 				return err
 			}
-			var b []byte
+			total += len(rows)
 			if f.xlsx {
 				title := fmt.Sprintf("%s%d年应急演练台账", t.Name, y)
-				b, err = xlsxBytes(sheet{name: "演练台账", title: title, header: f.header, rows: rows, dateFmt: xlDateFmt(f.dateStyle),
+				g.writeXLSX(rel, sheet{name: "演练台账", title: title, header: f.header, rows: rows, dateFmt: xlDateFmt(f.dateStyle),
 					widths: map[int]float64{1: 22, 2: 21, 3: 36, 4: 12, 6: 12, 8: 10}})
-			} else {
-				b, err = csvBytes(f.enc, f.header, toStrings(rows))
+				continue
 			}
+			b, err := csvBytes(f.enc, f.header, toStrings(rows))
 			if err != nil {
 				return fmt.Errorf("%s: %w", rel, err)
 			}
 			if err := g.writeFile(rel, b); err != nil {
 				return err
 			}
-			total += len(rows)
 		}
 	}
 	g.sum.Rows["drills"] = total
@@ -280,25 +295,41 @@ var drillMonthWeights = [12]float64{1, 0.6, 1, 1, 1, 2, 1, 0.9, 1, 1, 1.5, 1}
 // share of the enterprise drills carrying all four 四不 flags.
 func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) []*drill {
 	from, to := yearSpan(y)
-	// The town's units with their history as Unix seconds: hostAt lists them for every drill
-	// day, and time.Time comparisons made that the generator's hottest loop.
+	// The town's units with the stretches of days they operated in it, as Unix seconds: hostAt
+	// lists them for every drill day, and walking each unit's history there made it the
+	// generator's hottest loop. The units keep g.ents' order, which the draws depend on.
+	type spell struct {
+		from, to int64 // [from, to)
+		park     string
+	}
 	type townUnit struct {
 		e      *enterprise
 		weight float64
-		opened int64
-		from   []int64 // history[i].from
+		spells []spell
 	}
 	var inTown []townUnit
 	for _, e := range g.ents {
-		for _, h := range e.history {
-			if h.townCode == t.Code {
-				u := townUnit{e: e, weight: drillWeight(e), opened: e.Opened.Unix(), from: make([]int64, len(e.history))}
-				for i, h := range e.history {
-					u.from[i] = h.from.Unix()
-				}
-				inTown = append(inTown, u)
-				break
+		u := townUnit{e: e, weight: drillWeight(e)}
+		opened := e.Opened.Unix()
+		for i, h := range e.history {
+			if h.status != "在营" || h.townCode != t.Code {
+				continue
 			}
+			// As enterprise.at: state i holds from its own day (the first from the opening)
+			// until the next state begins.
+			sp := spell{from: max(h.from.Unix(), opened), to: math.MaxInt64, park: h.parkCode}
+			if i == 0 {
+				sp.from = opened
+			}
+			if i+1 < len(e.history) {
+				sp.to = e.history[i+1].from.Unix()
+			}
+			if sp.from < sp.to {
+				u.spells = append(u.spells, sp)
+			}
+		}
+		if len(u.spells) > 0 {
+			inTown = append(inTown, u)
 		}
 	}
 	var townParks []refdata.Park
@@ -327,21 +358,19 @@ func (g *gen) townDrills(r *rand.Rand, t refdata.Town, y, n int, share float64) 
 			sum := 0.0
 			day := d.Unix()
 			for _, u := range inTown {
-				if day < u.opened {
+				if dept != "" && u.e.DeptCode != dept {
 					continue
 				}
-				i := 0 // as enterprise.at: the last state begun by day d
-				for i+1 < len(u.from) && u.from[i+1] <= day {
-					i++
+				for _, sp := range u.spells {
+					if sp.from <= day && day < sp.to {
+						if park == "" || sp.park == park {
+							sum += u.weight
+							h.es = append(h.es, u.e)
+							h.cum = append(h.cum, sum)
+						}
+						break
+					}
 				}
-				st := u.e.history[i]
-				if st.status != "在营" || st.townCode != t.Code ||
-					(dept != "" && u.e.DeptCode != dept) || (park != "" && st.parkCode != park) {
-					continue
-				}
-				sum += u.weight
-				h.es = append(h.es, u.e)
-				h.cum = append(h.cum, sum)
 			}
 			cache[k] = h
 		}

@@ -557,7 +557,6 @@ func (h *hazard) status() string {
 func (g *gen) writeHazards(hs []*hazard) error {
 	const file, evFile = "hazards/hazards.jsonl", "hazards/hazard_events.jsonl"
 	var out []hazardJSON
-	var evs []hazardEventJSON
 	type stamped struct {
 		t  time.Time
 		ev hazardEventJSON
@@ -638,26 +637,21 @@ func (g *gen) writeHazards(hs []*hazard) error {
 				Detail: "老旧装置 hazard closed 2025-07-08, after the T42 deadline 2025-06-30"})
 		}
 	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if !all[i].t.Equal(all[j].t) {
-			return all[i].t.Before(all[j].t)
-		}
-		return all[i].ev.HazardID < all[j].ev.HazardID
-	})
-	for _, s := range all {
-		evs = append(evs, s.ev)
-	}
-	b, err := jsonLines(out)
-	if err != nil {
-		return err
-	}
-	if err := g.writeFile(file, b); err != nil {
-		return err
-	}
-	if b, err = jsonLines(evs); err != nil {
-		return err
-	}
 	g.sum.Rows["hazards"] = len(out)
-	g.sum.Rows["hazard_events"] = len(evs)
-	return g.writeFile(evFile, b)
+	g.sum.Rows["hazard_events"] = len(all)
+	g.writeLater(file, func() ([]byte, error) { return jsonLines(out) })
+	g.writeLater(evFile, func() ([]byte, error) {
+		sort.SliceStable(all, func(i, j int) bool {
+			if !all[i].t.Equal(all[j].t) {
+				return all[i].t.Before(all[j].t)
+			}
+			return all[i].ev.HazardID < all[j].ev.HazardID
+		})
+		evs := make([]hazardEventJSON, len(all))
+		for i, s := range all {
+			evs[i] = s.ev
+		}
+		return jsonLines(evs)
+	})
+	return nil
 }

@@ -156,14 +156,8 @@ func (g *gen) writeMilestones(r *rand.Rand, tasks []*milestoneTask) error {
 	bad("RW-T64-9", "T64", "D15", day(2024, 12, 31), "已完成", day(2023, 11, 10), "兖应急发〔2023〕51号", "", "evidence_before_campaign", "完成日期 2023-11-10 is before the campaign began (2024-01-01)")
 	bad("RW-T92-9", "T92", "D15", time.Time{}, "进行中", time.Time{}, "", "年底前", "bad_due_date", "完成时限 年底前 is not a date")
 	bad("RW-T86-9", "T86", "D16", day(2026, 12, 31), "进行中", day(2025, 5, 6), "", "", "status_date_mismatch", "完成日期 on a task reported 进行中")
-	b, err := xlsxBytes(sheet{name: "任务台账", title: "兖州区安全生产治本攻坚三年行动任务台账（截至2026年11月25日）", header: milestoneHeader,
+	g.writeXLSX(file, sheet{name: "任务台账", title: "兖州区安全生产治本攻坚三年行动任务台账（截至2026年11月25日）", header: milestoneHeader,
 		rows: rows, dateFmt: "yyyy-mm-dd", widths: map[int]float64{3: 50, 4: 22, 8: 24}})
-	if err != nil {
-		return err
-	}
-	if err := g.writeFile(file, b); err != nil {
-		return err
-	}
 	// Tasks added after the ledger was set up, sent as a workbook of their own; one reuses a task
 	// id of the ledger for other work.
 	k0 := tasks[0]
@@ -172,10 +166,7 @@ func (g *gen) writeMilestones(r *rand.Rand, tasks []*milestoneTask) error {
 	xrows := [][]any{row(dup), row(more)}
 	g.addTrap(trap{File: extra, Row: 3, Key: dup.id, Kind: "task_id_conflict", Expect: "quarantine",
 		Detail: fmt.Sprintf("任务编号 %s is a task of %s with other content", dup.id, file)})
-	b, err = xlsxBytes(sheet{name: "补充任务", title: "任务台账补充", header: milestoneHeader, rows: xrows, dateFmt: "yyyy-mm-dd"})
-	if err != nil {
-		return err
-	}
+	g.writeXLSX(extra, sheet{name: "补充任务", title: "任务台账补充", header: milestoneHeader, rows: xrows, dateFmt: "yyyy-mm-dd"})
 	g.sum.Rows["milestones"] = len(rows) + len(xrows)
-	return g.writeFile(extra, b)
+	return nil
 }

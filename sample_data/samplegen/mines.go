@@ -129,13 +129,10 @@ func (g *gen) minesMonthly() error {
 			rows = append(rows, vals)
 		}
 	}
-	b, err := xlsxBytes(sheet{name: "煤矿月报", header: mineHeader, rows: rows,
+	g.writeXLSX(file, sheet{name: "煤矿月报", header: mineHeader, rows: rows,
 		widths: map[int]float64{1: 14, 2: 14, 3: 16, 4: 20, 5: 14, 6: 16, 7: 14, 8: 18, 9: 10}})
-	if err != nil {
-		return err
-	}
 	g.sum.Rows["mine_monthly"] = len(rows)
-	return g.writeFile(file, b)
+	return nil
 }
 
 func monthsBetween(a, b time.Time) int {

@@ -108,11 +108,8 @@ func (g *gen) writeProperties() error {
 		rows = append(rows, []any{p.id, p.kind, g.town(p.townCode).Name, p.village, p.addr, p.owner.name, p.use, yesNo(p.rented),
 			p.tenantKind, p.risk, xlDate(p.registered), dereg, p.gridWorker.name, xlDate(p.lastPatrol)})
 	}
-	b, err := xlsxBytes(sheet{name: "台账", title: "兖州区出租屋、闲置院落、废弃厂房台账（截至2026年11月30日）", header: propertyHeader,
+	g.writeXLSX("properties/properties.xlsx", sheet{name: "台账", title: "兖州区出租屋、闲置院落、废弃厂房台账（截至2026年11月30日）", header: propertyHeader,
 		rows: rows, dateFmt: "yyyy-mm-dd", widths: map[int]float64{3: 12, 5: 30, 11: 12, 12: 12, 14: 14}})
-	if err != nil {
-		return err
-	}
 	g.sum.Rows["properties"] = len(rows)
-	return g.writeFile("properties/properties.xlsx", b)
+	return nil
 }

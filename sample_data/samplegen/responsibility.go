@@ -140,15 +140,9 @@ func (g *gen) annualReports() error {
 		}
 		rel := fmt.Sprintf("responsibility/annual_reports_%d.xlsx", y)
 		rows = g.plantAnnualTraps(r, rel, y, rows, unknown)
-		b, err := xlsxBytes(sheet{name: "年度填报", title: fmt.Sprintf("%d年度企业安全生产主体责任落实情况填报汇总表", y), header: annualReportHeader, rows: rows,
+		g.writeXLSX(rel, sheet{name: "年度填报", title: fmt.Sprintf("%d年度企业安全生产主体责任落实情况填报汇总表", y), header: annualReportHeader, rows: rows,
 			widths: map[int]float64{1: 22, 2: 30, 3: 12}})
-		if err != nil {
-			return fmt.Errorf("%s: %w", rel, err)
-		}
 		g.sum.Rows["annual_reports"] += len(rows)
-		if err := g.writeFile(rel, b); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -354,13 +348,10 @@ func (g *gen) designations() error {
 		g.addTrap(trap{File: rel, Row: i + firstXLSXRow, Key: fmt.Sprintf("%s:2019:%s", rows[i][0], rows[i][2]), Kind: "year_out_of_range",
 			Expect: "quarantine", Detail: "年度 \"2019\" is outside 2023–2026"})
 	}
-	b, err := xlsxBytes(sheet{name: "名单", title: "兖州区应急管理局 工贸行业分级分类及标杆、示范企业名单", header: designationHeader, rows: rows,
+	g.writeXLSX(rel, sheet{name: "名单", title: "兖州区应急管理局 工贸行业分级分类及标杆、示范企业名单", header: designationHeader, rows: rows,
 		widths: map[int]float64{0: 16, 2: 22, 3: 30, 5: 12, 6: 20}})
-	if err != nil {
-		return fmt.Errorf("%s: %w", rel, err)
-	}
 	g.sum.Rows["designations"] = len(rows)
-	return g.writeFile(rel, b)
+	return nil
 }
 
 var studyActivityHeader = []string{"活动编号", "组织单位类型", "组织单位", "活动日期", "活动形式", "参加人数", "参加单位数", "备注"}
