@@ -4,7 +4,9 @@
 # For each scale: generate the sample, load it into a fresh database of its own, refresh every
 # metric, build the site, publish one monthly bulletin (HTML + PDF, the first generation, which
 # freezes the month) and the same month again (warm: read from its snapshot, printed once when the
-# contents' page numbers still match the month's earlier PDF). Prints one table: step | scale 1 | scale 10 | ratio | peak RSS of each scale.
+# contents' page numbers still match the month's earlier PDF). Prints two tables: step | scale 1 |
+# scale 10 | ratio | peak RSS of each scale; then each source's rows, seconds and rows/s at each scale
+# (the per-path rates of a whole load).
 # The times are wall-clock seconds of the whole command (/usr/bin/time); the peak RSS is the
 # command's own (the server's memory is not in it: see system.query_log for the queries).
 #
@@ -84,3 +86,28 @@ for step in $steps; do
   for s in $scales; do awk -v k="${rss[$step-$s]}" 'BEGIN { printf " %.0f MB |", k / 1024 }'; done
   printf '\n'
 done
+
+# Rows/s per source at each scale, from the loader's own summary lines (its times are rounded to
+# 0.1 s, so a source loaded in well under a second reads as a rough rate).
+printf '\n| source |'
+for s in $scales; do printf ' rows, scale %s | seconds | rows/s |' "$s"; done
+printf '\n|---|'
+for s in $scales; do printf -- '---:|---:|---:|'; done
+printf '\n'
+for s in $scales; do
+  # "hazards: 1 批 (batches), 跳过已载入 0 (skipped), 读取 313962 行 (read), …, 3.2s"
+  sed -n 's/^\([^ :]*\): [0-9]* 批 .*读取 \([0-9]*\) 行 .*, \([0-9.]*\)s$/\1 \2 \3/p' "$work/load-$s.log" | sed "s/^/$s /"
+done | awk -v scales="$scales" '
+  { k = $2; if (!(k in seen)) { seen[k] = 1; order[++n] = k }; rows[$1, k] = $3; sec[$1, k] = $4 }
+  END {
+    ns = split(scales, sc, " ")
+    for (i = 1; i <= n; i++) {
+      k = order[i]; printf "| %s |", k
+      for (j = 1; j <= ns; j++) {
+        s = sc[j]
+        if ((s, k) in rows) printf " %d | %.1f | %s |", rows[s, k], sec[s, k], (sec[s, k] > 0 ? sprintf("%.0f k", rows[s, k] / sec[s, k] / 1000) : "–")
+        else printf " | | |"
+      }
+      printf "\n"
+    }
+  }'
