@@ -87,8 +87,8 @@ for step in $steps; do
   printf '\n'
 done
 
-# Rows/s per source at each scale, from the loader's own summary lines (its times are rounded to
-# 0.1 s, so a source loaded in well under a second reads as a rough rate).
+# Rows/s per source at each scale, from the loader's own summary lines; its times are rounded to
+# 0.1 s, so a source loaded in under a second gets no rate ("–").
 printf '\n| source |'
 for s in $scales; do printf ' rows, scale %s | seconds | rows/s |' "$s"; done
 printf '\n|---|'
@@ -105,7 +105,7 @@ done | awk -v scales="$scales" '
       k = order[i]; printf "| %s |", k
       for (j = 1; j <= ns; j++) {
         s = sc[j]
-        if ((s, k) in rows) printf " %d | %.1f | %s |", rows[s, k], sec[s, k], (sec[s, k] > 0 ? sprintf("%.0f k", rows[s, k] / sec[s, k] / 1000) : "–")
+        if ((s, k) in rows) printf " %d | %.1f | %s |", rows[s, k], sec[s, k], (sec[s, k] >= 1 ? sprintf("%.0f k", rows[s, k] / sec[s, k] / 1000) : "–")
         else printf " | | |"
       }
       printf "\n"
