@@ -50,13 +50,33 @@ const saltHelp = "请设置一个随机的盐并妥善保存，例如 export " +
 // Salt returns the salt person keys are made with, or an error saying how to set one: it is
 // unset, shorter than MinSaltLen, or the public demo salt outside the demo.
 func Salt() (string, error) {
-	s := os.Getenv(SaltEnv)
+	env, demo := os.Getenv(SaltEnv), demoSalt.Load()
+	// PersonKey asks on every row: the last answer holds while the variable and the demo flag
+	// stay as they were (checking the salt again was a tenth of a training load's CPU).
+	if c := lastSalt.Load(); c != nil && c.env == env && c.demo == demo {
+		return c.salt, c.err
+	}
+	salt, err := checkSalt(env, demo)
+	lastSalt.Store(&saltAnswer{env: env, demo: demo, salt: salt, err: err})
+	return salt, err
+}
+
+type saltAnswer struct {
+	env  string
+	demo bool
+	salt string
+	err  error
+}
+
+var lastSalt atomic.Pointer[saltAnswer]
+
+func checkSalt(s string, demo bool) (string, error) {
 	switch {
-	case s == "" && demoSalt.Load():
+	case s == "" && demo:
 		return DemoSalt, nil
 	case s == "":
 		return "", fmt.Errorf("未设置 %s，无法生成人员标识 (person_key)：%s", SaltEnv, saltHelp)
-	case s == DemoSalt && !demoSalt.Load():
+	case s == DemoSalt && !demo:
 		return "", fmt.Errorf("%s 是公开的演示盐，不能用于正式数据 (is the public demo salt)：%s", SaltEnv, saltHelp)
 	case len([]rune(s)) < MinSaltLen:
 		return "", fmt.Errorf("%s 太短（%d 个字符，至少 %d 个）(salt too weak: %d characters, at least %d)：%s",
