@@ -71,8 +71,7 @@ func optionalUSCC(s string) (any, error) {
 // notBefore checks that a lifecycle date does not precede the date it follows: a hazard
 // cannot be closed before it was found, nor a case decided before it was filed.
 func notBefore(r *Record, col, field, label string, start time.Time, startCol, startLabel string) error {
-	d, _ := r.Get(col).(*time.Time)
-	if d != nil && d.Before(start) {
+	if d, ok := r.Time(col); ok && d.Before(start) {
 		return &FieldError{field, fmt.Sprintf("%s %s 早于%s %s (%s before %s)", label, d.Format("2006-01-02"),
 			startLabel, start.Format("2006-01-02"), col, startCol)}
 	}

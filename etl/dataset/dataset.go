@@ -432,7 +432,7 @@ type keyCheck struct {
 }
 
 type keySeen struct {
-	text  string
+	text  uint64 // the row's values, hashed (rowHash)
 	row   int
 	stamp int64
 }
@@ -474,14 +474,14 @@ func (k *keyCheck) check(rec *Record, row source.Row, hashed bool) (keyRow, *fie
 	for _, j := range k.with {
 		key += " " + rec.text(j)
 	}
-	text := strings.Join(row.Values, "\x1f")
+	text := rowHash(row.Values)
 	var stamp int64
 	if k.stamp >= 0 {
 		stamp = rec.cells[k.stamp].i
 	}
 	kr := keyRow{key: key, stamp: stamp, row: row.Num}
 	if hashed {
-		kr.hash, kr.text = maphash.String(keySeed, key), maphash.String(keySeed, text)
+		kr.hash, kr.text = maphash.String(keySeed, key), text
 	}
 	if prev, ok := k.seen[key]; ok {
 		if prev.text == text {
@@ -504,6 +504,20 @@ func duplicateKey(key string, first int) string {
 
 // keySeed hashes keys and row texts for FileKeys; one per process, as FileKeys lives in one.
 var keySeed = maphash.MakeSeed()
+
+// rowHash hashes a row's values as the text they join to with \x1f, without building it: two
+// rows of one key are copies when their hashes match (a 64-bit hash: a false match is ~2⁻⁶⁴).
+func rowHash(vals []string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(keySeed)
+	for i, v := range vals {
+		if i > 0 {
+			h.WriteByte(0x1f)
+		}
+		h.WriteString(v)
+	}
+	return h.Sum64()
+}
 
 // keyRow is a loaded row's key, text and stamp, hashed, for the check across a file's chunks.
 type keyRow struct {
@@ -712,6 +726,23 @@ func (r *Record) index(name string) int {
 func (r *Record) Get(name string) any {
 	i := r.index(name)
 	return r.cells[i].value(r.d.Columns[i].Kind)
+}
+
+// Time returns a Date or DateTime column (nullable or not) and whether it holds a value; it is
+// Get without the boxing, for the Finish functions of the big sources.
+func (r *Record) Time(name string) (time.Time, bool) {
+	i := r.index(name)
+	c := r.cells[i]
+	if c.null {
+		return time.Time{}, false
+	}
+	switch r.d.Columns[i].Kind {
+	case Date, NullableDate:
+		return arrow.Date32(c.i).ToTime(), true
+	case DateTime, NullableDateTime:
+		return time.Unix(c.i, 0), true
+	}
+	panic("dataset " + r.d.Name + " column " + name + " is no date")
 }
 
 // text is a String, Date or DateTime cell as a person reads it (a key in a message).

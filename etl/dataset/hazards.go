@@ -1,9 +1,5 @@
 package dataset
 
-import (
-	"time"
-)
-
 func init() {
 	Register("hazards", func(e Env) *Dataset { return Hazards(e.Enterprises) })
 	Register("hazard_events", func(Env) *Dataset { return HazardEvents() })
@@ -60,7 +56,7 @@ func Hazards(ents Enterprises) *Dataset {
 			{Name: "_version", Kind: UInt64},
 		},
 		Finish: func(r *Record) error {
-			found := r.Get("found_date").(time.Time)
+			found, _ := r.Time("found_date")
 			// No step of the life cycle can come before the find (closed_before_found).
 			for _, d := range []struct{ col, field, label string }{
 				{"deadline_date", "deadline_date", "整改期限"},
@@ -73,7 +69,7 @@ func Hazards(ents Enterprises) *Dataset {
 				}
 			}
 			// 销号 is both a status and a date; one without the other is a broken record.
-			closed := r.Get("closed_date").(*time.Time) != nil
+			_, closed := r.Time("closed_date")
 			if st := r.Str("status"); closed != (st == "已销号") {
 				return &FieldError{"status", "状态 " + quote(st) + " 与销号日期不符 (status and closed_date disagree: 已销号 exactly when closed)"}
 			}
@@ -95,10 +91,10 @@ func Hazards(ents Enterprises) *Dataset {
 			r.Set("territorial_unit", unit)
 			r.Set("industry_code", industry)
 
-			switch deadline := r.Get("deadline_date").(*time.Time); {
+			switch deadline, ok := r.Time("deadline_date"); {
 			case r.Str("level") == "重大":
 				r.Set("general_kind", "")
-			case deadline != nil && deadline.Equal(found):
+			case ok && deadline.Equal(found):
 				r.Set("general_kind", "立即整改")
 			default:
 				r.Set("general_kind", "限期整改")
@@ -112,7 +108,8 @@ func Hazards(ents Enterprises) *Dataset {
 			}
 			r.Set("dedup_group_id", group)
 			// The platform's updated_at orders versions, so a stale export loaded late loses.
-			r.Set("_version", uint64(r.Get("updated_at").(time.Time).UnixMilli()))
+			updated, _ := r.Time("updated_at")
+			r.Set("_version", uint64(updated.UnixMilli()))
 			return nil
 		},
 	}

@@ -1,8 +1,6 @@
 package dataset
 
 import (
-	"time"
-
 	"safetydw/etl/normalize"
 )
 
@@ -57,7 +55,8 @@ func Training(ents Enterprises) *Dataset {
 			{Name: "_version", Kind: UInt64},
 		},
 		Finish: func(r *Record) error {
-			if err := notBefore(r, "cert_expiry", "证书有效期至", "证书有效期至", r.Get("training_date").(time.Time), "training_date", "培训日期"); err != nil {
+			trained, _ := r.Time("training_date")
+			if err := notBefore(r, "cert_expiry", "证书有效期至", "证书有效期至", trained, "training_date", "培训日期"); err != nil {
 				return err
 			}
 			uscc := r.Str("enterprise_id")

@@ -78,6 +78,12 @@ func (j *jsonRows) add(num int, rec []byte, raw string) {
 // the record is no object or breaks before it closes.
 func (j *jsonRows) parse(rec []byte, raw string) bool {
 	j.pairs = j.pairs[:0]
+	// Valid UTF-8 all through (the usual case): a string without escapes is its own text.
+	plain := utf8.Valid(rec)
+	if plain && j.parseFlat(raw) {
+		return true
+	}
+	j.pairs = j.pairs[:0]
 	// A bytes.Buffer is read in place by jsontext (no copy), and offsets into rec are
 	// offsets into raw.
 	j.in = *bytes.NewBuffer(rec)
@@ -88,8 +94,6 @@ func (j *jsonRows) parse(rec []byte, raw string) bool {
 	if _, err := j.dec.ReadToken(); err != nil {
 		return false
 	}
-	// Valid UTF-8 all through (the usual case): a string without escapes is its own text.
-	plain := utf8.Valid(rec)
 	for j.dec.PeekKind() != '}' {
 		name, err := j.dec.ReadValue()
 		if err != nil {

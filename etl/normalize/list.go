@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // listSeparators are what ledgers put between the items of a list cell: 专项、复查 in the
@@ -19,7 +20,9 @@ func List(s string) ([]string, error) {
 		return nil, nil
 	}
 	var items []string
-	if strings.HasPrefix(s, "[") {
+	if flat, ok := flatStrings(s); ok {
+		items = flat
+	} else if strings.HasPrefix(s, "[") {
 		var raw []any
 		if err := json.Unmarshal([]byte(s), &raw); err != nil {
 			return nil, fmt.Errorf("列表无效 %q (invalid JSON list)", s)
@@ -62,4 +65,22 @@ func ListOf(s string, allowed ...string) ([]string, error) {
 		}
 	}
 	return items, nil
+}
+
+// flatStrings reads the usual JSON list the short way: ["a","b"] written without spaces, its
+// strings free of escapes and control characters and valid UTF-8, where json.Unmarshal reads
+// them as they stand. Any other text says false and goes to json.Unmarshal.
+func flatStrings(s string) ([]string, bool) {
+	if len(s) < 4 || !strings.HasPrefix(s, `["`) || !strings.HasSuffix(s, `"]`) || !utf8.ValidString(s) {
+		return nil, false
+	}
+	items := strings.Split(s[2:len(s)-2], `","`)
+	for _, it := range items {
+		for i := 0; i < len(it); i++ {
+			if c := it[i]; c == '"' || c == '\\' || c < 0x20 {
+				return nil, false
+			}
+		}
+	}
+	return items, true
 }

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 )
@@ -14,6 +15,10 @@ func TestList(t *testing.T) {
 		"专项，复查, 日常；专项":     {"专项", "复查", "日常"},
 		"、罚款、":             {"罚款"},
 		`["a", " a ", ""]`: {"a"},
+		`["a"," a ",""]`:   {"a"},
+		`["a","b","a"]`:    {"a", "b"},
+		`["x\"y","z"]`:     {"x\"y", "z"},
+		`["","x"]`:         {"x"},
 	} {
 		if got, err := List(in); err != nil || !slices.Equal(got, want) {
 			t.Errorf("List(%q) = %q, %v; want %q", in, got, err, want)
@@ -30,4 +35,21 @@ func TestList(t *testing.T) {
 	if got, err := ListOf("复查、专项", "专项", "复查"); err != nil || !slices.Equal(got, []string{"复查", "专项"}) {
 		t.Errorf("ListOf = %q, %v", got, err)
 	}
+}
+
+// FuzzFlatStrings: a list the short way reads exactly as json.Unmarshal reads it.
+func FuzzFlatStrings(f *testing.F) {
+	for _, s := range []string{`["消防","电气焊"]`, `[""]`, `["a","b"]`, `["a\"b"]`, `["\u00e9"]`, "[\"a\xffb\"]", `["a"]x"]`, `["a",1,"b"]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := flatStrings(s)
+		if !ok {
+			return
+		}
+		var want []string
+		if err := json.Unmarshal([]byte(s), &want); err != nil || !slices.Equal(got, want) {
+			t.Fatalf("flatStrings(%q) = %q; json.Unmarshal = %q, %v", s, got, want, err)
+		}
+	})
 }
