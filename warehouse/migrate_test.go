@@ -3,6 +3,7 @@ package warehouse_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,4 +105,57 @@ func waitMutations(t *testing.T, db *warehouse.DB) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("mutations did not finish")
+}
+
+// A run of CREATE TABLE statements goes in waves (createTables, as Migrate runs it on a
+// cluster): the statement that failed is named, no later wave runs, and the run repeats safely
+// once the statement is fixed. On a cluster the first wave makes the replicated _local tables
+// and the second the Distributed tables over them; one server has one wave.
+func TestRenderedWavesNameTheFailingStatement(t *testing.T) {
+	ctx := context.Background()
+	db := warehousetest.Empty(t)
+	clustered := db.Deploy().Clustered()
+	stmts := []string{
+		"CREATE TABLE IF NOT EXISTS wave_a (k String) ENGINE = MergeTree ORDER BY k",
+		"CREATE TABLE IF NOT EXISTS wave_b (k String) ENGINE = MergeTree ORDER BY no_such_column",
+		"CREATE TABLE IF NOT EXISTS wave_c (k String) ENGINE = MergeTree ORDER BY k",
+	}
+	tables := func() string {
+		rows, err := db.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var names []string
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			names = append(names, n)
+		}
+		return strings.Join(names, ",")
+	}
+	k, err := warehouse.CreateTables(db, ctx, stmts)
+	if err == nil || k != 1 || !strings.Contains(err.Error(), "no_such_column") {
+		t.Fatalf("createTables = %d, %v; want statement 1 (0-based) failing on no_such_column", k, err)
+	}
+	want := "wave_a,wave_c"
+	if clustered {
+		want = "wave_a_local,wave_c_local" // the Distributed wave did not run
+	}
+	if got := tables(); got != want {
+		t.Fatalf("after the failed wave the database holds %q, want %q", got, want)
+	}
+	stmts[1] = "CREATE TABLE IF NOT EXISTS wave_b (k String) ENGINE = MergeTree ORDER BY k"
+	if k, err := warehouse.CreateTables(db, ctx, stmts); err != nil {
+		t.Fatalf("repeat: statement %d: %v", k, err)
+	}
+	want = "wave_a,wave_b,wave_c"
+	if clustered {
+		want = "wave_a,wave_a_local,wave_b,wave_b_local,wave_c,wave_c_local"
+	}
+	if got := tables(); got != want {
+		t.Fatalf("after the repeat the database holds %q, want %q", got, want)
+	}
 }

@@ -1,0 +1,4 @@
+package warehouse
+
+// CreateTables exposes createTables to the external tests.
+var CreateTables = (*DB).createTables
