@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -233,7 +234,9 @@ func fromAny(k Kind, v any) (cell, error) {
 	case float64:
 		return cell{f: x}, nil
 	}
-	return cell{}, fmt.Errorf("value %T does not fit kind %d", v, k)
+	// The type's name only: a value formatted here would make every caller's v escape, and
+	// Record.Set box each string a Finish sets (an allocation per column per row).
+	return cell{}, fmt.Errorf("value %s does not fit kind %d", reflect.TypeOf(v), k)
 }
 
 // value returns the cell as the Go type of the kind, for Record.Get.
