@@ -121,18 +121,9 @@ func TestRenderedWavesNameTheFailingStatement(t *testing.T) {
 		"CREATE TABLE IF NOT EXISTS wave_c (k String) ENGINE = MergeTree ORDER BY k",
 	}
 	tables := func() string {
-		rows, err := db.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name")
+		names, err := db.Tables(ctx) // on a cluster, the Distributed tables only
 		if err != nil {
 			t.Fatal(err)
-		}
-		defer rows.Close()
-		var names []string
-		for rows.Next() {
-			var n string
-			if err := rows.Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			names = append(names, n)
 		}
 		return strings.Join(names, ",")
 	}
@@ -142,7 +133,7 @@ func TestRenderedWavesNameTheFailingStatement(t *testing.T) {
 	}
 	want := "wave_a,wave_c"
 	if clustered {
-		want = "wave_a_local,wave_c_local" // the Distributed wave did not run
+		want = "" // the Distributed wave did not run
 	}
 	if got := tables(); got != want {
 		t.Fatalf("after the failed wave the database holds %q, want %q", got, want)
@@ -151,11 +142,8 @@ func TestRenderedWavesNameTheFailingStatement(t *testing.T) {
 	if k, err := warehouse.CreateTables(db, ctx, stmts); err != nil {
 		t.Fatalf("repeat: statement %d: %v", k, err)
 	}
-	want = "wave_a,wave_b,wave_c"
-	if clustered {
-		want = "wave_a,wave_a_local,wave_b,wave_b_local,wave_c,wave_c_local"
+	if want = "wave_a,wave_b,wave_c"; tables() != want {
+		t.Fatalf("after the repeat the database holds %q, want %q", tables(), want)
 	}
-	if got := tables(); got != want {
-		t.Fatalf("after the repeat the database holds %q, want %q", got, want)
-	}
+
 }
