@@ -16,8 +16,9 @@ var jsonOptions = []jsontext.Options{jsontext.AllowInvalidUTF8(true), jsontext.A
 
 // jsonRows turns JSON records (a chunk of JSON Lines, of a JSON array, an API page) into a
 // table: a header of the keys in first-seen order, then one row per record, each cell at its
-// key's index. It reads each record's bytes once with jsontext's token decoder, where
-// decoding into a map cost ~60 allocations a record and a second pass for the key order.
+// key's index. It reads each record's bytes once: the usual flat record with a scan of its own
+// (parseFlat), any other with jsontext's token decoder, where decoding into a map cost ~60
+// allocations a record and a second pass for the key order.
 // A plain string or number cell is a substring of the record's raw text (kept anyway for the
 // quarantine), so most records cost two allocations: their raw text and nothing else.
 //
@@ -77,13 +78,13 @@ func (j *jsonRows) add(num int, rec []byte, raw string) {
 // parse reads the record's top-level object into j.pairs, in document order; false when
 // the record is no object or breaks before it closes.
 func (j *jsonRows) parse(rec []byte, raw string) bool {
-	j.pairs = j.pairs[:0]
 	// Valid UTF-8 all through (the usual case): a string without escapes is its own text.
 	plain := utf8.Valid(rec)
+	j.pairs = j.pairs[:0]
 	if plain && j.parseFlat(raw) {
 		return true
 	}
-	j.pairs = j.pairs[:0]
+	j.pairs = j.pairs[:0] // what parseFlat read before it handed the record on
 	// A bytes.Buffer is read in place by jsontext (no copy), and offsets into rec are
 	// offsets into raw.
 	j.in = *bytes.NewBuffer(rec)
