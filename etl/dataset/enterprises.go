@@ -1,8 +1,6 @@
 package dataset
 
 import (
-	"regexp"
-
 	"safetydw/etl/normalize"
 )
 
@@ -15,11 +13,35 @@ type Enterprise struct {
 // Enterprises maps USCC to registry facts, loaded from dim_enterprise before facts are read.
 type Enterprises map[string]Enterprise
 
-// USCC 统一社会信用代码: 18 characters of digits and upper-case letters (GB 32100-2015).
-var usccPattern = regexp.MustCompile(`^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$`)
+// USCC 统一社会信用代码: 18 characters of digits and upper-case letters (GB 32100-2015):
+// ^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$, checked byte by byte (every hazard,
+// inspection and training row names one; the regexp was 4 % of a hazards load's CPU).
+func validUSCC(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 2 <= i && i < 8 {
+			if c < '0' || c > '9' {
+				return false
+			}
+		} else if !usccChar[c] {
+			return false
+		}
+	}
+	return true
+}
+
+var usccChar = func() (t [256]bool) {
+	for _, c := range "0123456789ABCDEFGHJKLMNPQRTUWXY" {
+		t[c] = true
+	}
+	return t
+}()
 
 func parseUSCC(s string) (any, error) {
-	if !usccPattern.MatchString(s) {
+	if !validUSCC(s) {
 		return nil, &FieldError{"统一社会信用代码", "统一社会信用代码格式错误 " + quote(s) + " (malformed USCC)"}
 	}
 	return s, nil
