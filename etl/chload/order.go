@@ -1,6 +1,7 @@
 package chload
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 
@@ -146,6 +147,12 @@ func constantColumn(recs []arrow.RecordBatch, i int) bool {
 			if !dictionaryStrings(c) {
 				return false
 			}
+			if plain, ok := c.(*array.String); ok {
+				if !AllEqual(plain, v) {
+					return false
+				}
+				continue
+			}
 			t := textOf(c)
 			for row := 0; row < t.Len(); row++ {
 				if t.Value(row) != v {
@@ -166,6 +173,22 @@ func constantColumn(recs []arrow.RecordBatch, i int) bool {
 		return sameNumber(recs, i, (*array.Uint8).Uint8Values)
 	}
 	return false
+}
+
+// AllEqual says every value of a is v, in one pass over its bytes rather than a string per
+// row: every value as long as v, and the values' bytes v over and over, that is v at the start
+// and the same bytes shifted by len(v). A file's name on every row of a sensor batch, checked
+// row by row, was 2 % of a 20 M-reading load's CPU (here and in the landing archive).
+func AllEqual(a *array.String, v string) bool {
+	offs := a.ValueOffsets()
+	n := int32(len(v))
+	for i := 1; i < len(offs); i++ {
+		if offs[i]-offs[i-1] != n {
+			return false
+		}
+	}
+	b := a.ValueBytes()
+	return len(b) < len(v) || string(b[:len(v)]) == v && bytes.Equal(b[len(v):], b[:len(b)-len(v)])
 }
 
 func sameNumber[A arrow.Array, T comparable](recs []arrow.RecordBatch, i int, values func(A) []T) bool {

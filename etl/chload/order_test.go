@@ -225,3 +225,32 @@ func TestStreamSendsSortedParts(t *testing.T) {
 		t.Errorf("table holds %v, want %s", got, want)
 	}
 }
+
+// AllEqual agrees with comparing row by row, on arrays of short strings over two letters (so
+// that values of one length often repeat, or repeat but one) and on slices of them.
+func FuzzAllEqual(f *testing.F) {
+	f.Add([]byte("ab,ab,ab"), uint8(0), uint8(3))
+	f.Add([]byte("ab,ba,ab"), uint8(1), uint8(2))
+	f.Add([]byte(",,"), uint8(0), uint8(3))
+	f.Add([]byte("aa,aaa"), uint8(0), uint8(2))
+	f.Fuzz(func(t *testing.T, list []byte, from, n uint8) {
+		values := strings.Split(string(list), ",")
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		b.AppendValues(values, nil)
+		whole := b.NewStringArray()
+		defer whole.Release()
+		lo := int(from) % len(values)
+		hi := min(len(values), lo+int(n))
+		a := array.NewSlice(whole, int64(lo), int64(hi)).(*array.String)
+		defer a.Release()
+		for _, v := range []string{values[lo], "ab", ""} {
+			want := true
+			for _, s := range values[lo:hi] {
+				want = want && s == v
+			}
+			if got := chload.AllEqual(a, v); got != want {
+				t.Fatalf("AllEqual(%q, %q) = %v, want %v", values[lo:hi], v, got, want)
+			}
+		}
+	})
+}

@@ -203,21 +203,27 @@ func (s *csvSplitter) chunk(t *source.Table, max int) (bool, error) {
 }
 
 // plainHeld is what a line without quotes adds to a chunk's bytes once split (see chunk's held).
+// One pass over the bytes: a call to bytes.IndexByte and trimField per value cost 1.5 of a 20 M
+// reading load's 17 CPU-s. Only a value that begins or ends with a space, a control byte or a
+// byte of a multibyte character (a BOM, a wide space) goes through trimField.
 func plainHeld(line []byte) int {
-	n := 0
-	for {
-		i := bytes.IndexByte(line, ',')
-		field := line
-		if i >= 0 {
-			field = line[:i]
+	n, start := 0, 0
+	for i := 0; i <= len(line); i++ {
+		if i < len(line) && line[i] != ',' {
+			continue
 		}
-		n += len(trimField(field)) + valueHeader
-		if i < 0 {
-			return n
+		f := line[start:i]
+		if k := len(f); k > 0 && !(printable(f[0]) && printable(f[k-1])) {
+			f = trimField(f)
 		}
-		line = line[i+1:]
+		n += len(f) + valueHeader
+		start = i + 1
 	}
+	return n
 }
+
+// printable says an ASCII byte is neither a space nor a control byte: no trim starts there.
+func printable(c byte) bool { return c > ' ' && c < 0x7f }
 
 const (
 	whyBare       = "值中有不成对的引号：不以引号开头的值不能含引号 (a bare \" in a value that does not start with one)"

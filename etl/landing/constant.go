@@ -1,10 +1,14 @@
 package landing
 
 import (
+	"strings"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+
+	"safetydw/etl/chload"
 )
 
 // A batch's source_file holds the file's name on every row and its _version the run's version:
@@ -51,57 +55,55 @@ func foldFields(fields []arrow.Field, folds []fold) []arrow.Field {
 	return fields
 }
 
-// foldRecord is rec as written, a new reference the caller releases. zeros holds at least a
-// zero index per row; the dictionary arrays share it, for nothing ever writes to it.
-func foldRecord(schema *arrow.Schema, folds []fold, rec arrow.RecordBatch, zeros []int32) arrow.RecordBatch {
-	cols := append([]arrow.Array(nil), rec.Columns()...)
+// foldColumns puts the folded columns of a record's cols as written (schema's types), and
+// returns the arrays it made, for the caller to release. zeros holds a zero index per row; the
+// dictionary arrays share it, for nothing ever writes to it.
+func foldColumns(schema *arrow.Schema, folds []fold, cols []arrow.Array, zeros []int32) []arrow.Array {
+	var made []arrow.Array
 	for _, f := range folds {
-		cols[f.col] = oneValueDictionary(schema.Field(f.col).Type.(*arrow.DictionaryType), f.value, zeros[:rec.NumRows()])
+		cols[f.col] = oneValueDictionary(schema.Field(f.col).Type.(*arrow.DictionaryType), f.value, zeros)
+		made = append(made, cols[f.col])
 	}
-	out := array.NewRecordBatch(schema, cols, rec.NumRows())
-	for _, f := range folds {
-		cols[f.col].Release()
-	}
-	return out
+	return made
 }
 
 // constant returns column i's one value when it holds the same on every row of recs, with no
 // NULL, in a row at least: a string or a UInt64.
 func constant(recs []arrow.RecordBatch, i int) (any, bool) {
-	switch recs[0].Column(i).(type) {
-	case *array.String:
-		return allEqual(recs, i, func(a arrow.Array, r int) string { return a.(*array.String).Value(r) })
-	case *array.Uint64:
-		return allEqual(recs, i, func(a arrow.Array, r int) uint64 { return a.(*array.Uint64).Value(r) })
-	}
-	return nil, false
-}
-
-func allEqual[T comparable](recs []arrow.RecordBatch, i int, value func(arrow.Array, int) T) (any, bool) {
-	var first T
-	rows := 0
+	var first any
 	for _, rec := range recs {
 		a := rec.Column(i)
 		if a.NullN() > 0 {
 			return nil, false
 		}
-		for r := 0; r < a.Len(); r++ {
-			if v := value(a, r); rows == 0 {
-				first = v
-			} else if v != first {
+		if a.Len() == 0 {
+			continue
+		}
+		switch a := a.(type) {
+		case *array.String:
+			if first == nil {
+				// A string read from an Arrow array points into its buffer: the fold outlives the record.
+				first = strings.Clone(a.Value(0))
+			}
+			if v, ok := first.(string); !ok || !chload.AllEqual(a, v) {
 				return nil, false
 			}
-			rows++
+		case *array.Uint64:
+			values := a.Uint64Values()
+			if first == nil {
+				first = values[0]
+			}
+			want, ok := first.(uint64)
+			for _, v := range values {
+				if !ok || v != want {
+					return nil, false
+				}
+			}
+		default:
+			return nil, false
 		}
 	}
-	if rows == 0 {
-		return nil, false
-	}
-	// A string read from an Arrow array points into its buffer: the fold outlives the record.
-	if s, ok := any(first).(string); ok {
-		return string([]byte(s)), true
-	}
-	return first, true
+	return first, first != nil
 }
 
 // oneValueDictionary is len(zeros) rows of value as a dictionary of that one value. The

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -63,9 +64,9 @@ type Writer struct {
 	path, tmp string
 	fw        *pqarrow.FileWriter
 	in        *arrow.Schema // of the records it takes
-	out       *arrow.Schema // as written: the folded columns as dictionaries
+	out       *arrow.Schema // as written: the folded columns as dictionaries, timestamps in ms
 	folds     []fold
-	zeros     []int32 // the folded columns' indices, shared (foldRecord)
+	zeros     []int32 // the folded columns' indices, shared (foldColumns)
 }
 
 // rowGroupBytes ends a row group once its compressed pages reach it: they stay in memory
@@ -84,7 +85,7 @@ func Create(dir, table, source, locator, name string, file bool, recs []arrow.Re
 	md := arrow.NewMetadata([]string{keyTable, keySource, keyLocator, keyFile}, []string{table, source, locator, whole})
 	in := recs[0].Schema()
 	folds := chooseFolds(recs)
-	fields := foldFields(in.Fields(), folds)
+	fields := millisFields(foldFields(in.Fields(), folds))
 	if err := os.MkdirAll(folder, 0o755); err != nil {
 		return nil, err
 	}
@@ -117,12 +118,18 @@ func (w *Writer) Takes(recs []arrow.RecordBatch) bool {
 // Write adds records the file Takes.
 func (w *Writer) Write(recs []arrow.RecordBatch) error {
 	for _, rec := range recs {
-		if n := int(rec.NumRows()); len(w.zeros) < n {
+		n := int(rec.NumRows())
+		if len(w.zeros) < n {
 			w.zeros = make([]int32, n)
 		}
-		out := foldRecord(w.out, w.folds, rec, w.zeros)
+		cols := append([]arrow.Array(nil), rec.Columns()...)
+		made := append(foldColumns(w.out, w.folds, cols, w.zeros[:n]), millisColumns(w.out, cols)...)
+		out := array.NewRecordBatch(w.out, cols, int64(n))
 		err := w.fw.WriteBuffered(out)
 		out.Release()
+		for _, c := range made {
+			c.Release()
+		}
 		if err != nil {
 			return fmt.Errorf("archive %s: %w", w.path, err)
 		}

@@ -3,6 +3,7 @@ package landing
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"safetydw/etl/dataset"
 	"safetydw/etl/source"
@@ -36,21 +39,29 @@ func readings(t testing.TB, n int, file string) []arrow.RecordBatch {
 	return res.Records
 }
 
-// An archive written before the codec changed (Snappy with dictionaries) and one written now
-// (LZ4 without) replay side by side into the same rows: a Parquet reader takes each file's
-// own codec and encodings.
+// An archive written before the codec changed (Snappy with dictionaries, timestamps handed to
+// the writer in seconds, no folded columns) and one written now (LZ4 without, timestamps in
+// milliseconds, source_file and _version folded) replay side by side into the same rows: a
+// Parquet reader takes each file's own codec and encodings, and Replay any timestamp unit.
+// Both files hold ts as the same Parquet type, so other readers see no difference either.
 func TestReplayReadsOldAndNewArchives(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	saved := writerProps
-	writerProps = oldWriterProps
-	_, err := Archive(dir, "fact_sensor_reading", "old", "old.csv", "20261101T000000.aa-000001", true, readings(t, 100, "old.csv"))
-	writerProps = saved
+	oldPath := writeOldArchive(t, dir, "old", "old.csv", "20261101T000000.aa-000001", readings(t, 100, "old.csv"))
+	newPath, err := Archive(dir, "fact_sensor_reading", "new", "new.csv", "20261201T000000.bb-000001", true, readings(t, 100, "new.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Archive(dir, "fact_sensor_reading", "new", "new.csv", "20261201T000000.bb-000001", true, readings(t, 100, "new.csv")); err != nil {
-		t.Fatal(err)
+	for _, p := range []string{oldPath, newPath} {
+		pf, err := file.OpenParquetFile(p, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := pf.MetaData().Schema.Column(1)
+		if col.Name() != "ts" || col.LogicalType().String() != "Timestamp(isAdjustedToUTC=true, timeUnit=milliseconds, is_from_converted_type=false, force_set_converted_type=false)" {
+			t.Errorf("%s: column 1 is %s of %s, want ts as a Parquet timestamp in milliseconds", p, col.Name(), col.LogicalType())
+		}
+		pf.Close()
 	}
 	db := warehousetest.New(t)
 	st, err := Replay(ctx, db, dir)
@@ -149,4 +160,34 @@ func BenchmarkArchiveFileOfChunks(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(rows*chunks), "ns/row")
 	})
+}
+
+// writeOldArchive writes recs as Archive did before its folds and milliseconds: the records as
+// they are, with the old codec and dictionaries, and the same metadata.
+func writeOldArchive(t *testing.T, dir, source, locator, name string, recs []arrow.RecordBatch) string {
+	t.Helper()
+	md := arrow.NewMetadata([]string{keyTable, keySource, keyLocator, keyFile}, []string{"fact_sensor_reading", source, locator, "1"})
+	folder := filepath.Join(dir, "fact_sensor_reading", source)
+	if err := os.MkdirAll(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(folder, name+".parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := arrow.NewSchema(recs[0].Schema().Fields(), &md)
+	fw, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(oldWriterProps...), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		if err := fw.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
