@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
+	"runtime/trace"
 	"syscall"
 	"time"
 
@@ -82,6 +83,24 @@ func profileCPU() func() {
 	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
+// traceRun writes the runtime's execution trace to the file SAFETYDW_TRACE names, with the CPU
+// profile or alone (go tool trace FILE): where the load's goroutines wait, which a CPU profile cannot show.
+func traceRun() func() {
+	path := os.Getenv("SAFETYDW_TRACE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = trace.Start(f)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "SAFETYDW_TRACE:", err)
+		return func() {}
+	}
+	return func() { trace.Stop(); f.Close() }
+}
+
 // profileHeapPeaks writes a heap profile to the file SAFETYDW_MEMPROFILE names whenever the heap
 // in use reaches a new high (checked ten times a second, rewritten at each 10 % above the last),
 // so the file ends up holding the allocations live at the command's peak: what the engineer
@@ -110,7 +129,7 @@ func profileHeapPeaks() {
 
 func main() {
 	tuneGC()
-	stopProfile := profileCPU()
+	stopProfile, stopTrace := profileCPU(), traceRun()
 	profileHeapPeaks()
 	root := &cobra.Command{
 		Use:           "safetydw",
@@ -128,6 +147,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := root.ExecuteContext(ctx)
+	stopTrace()
 	stopProfile()
 	if err != nil {
 		reportError(err)
