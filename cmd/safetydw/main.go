@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/signal"
@@ -65,40 +66,24 @@ func limitLoadMemory() {
 	}
 }
 
-// profileCPU writes a CPU profile to the file SAFETYDW_CPUPROFILE names, for the engineer
-// chasing a slow load (go tool pprof bin/safetydw FILE); it returns the function that stops it.
-func profileCPU() func() {
-	path := os.Getenv("SAFETYDW_CPUPROFILE")
+// recordTo starts a recorder writing to the file the environment variable env names, for the
+// engineer chasing a slow load, and returns the function that stops it: the CPU profile
+// (SAFETYDW_CPUPROFILE; go tool pprof bin/safetydw FILE) and the runtime's execution trace
+// (SAFETYDW_TRACE; go tool trace FILE), which shows where goroutines wait, as a profile cannot.
+func recordTo(env string, start func(io.Writer) error, stop func()) func() {
+	path := os.Getenv(env)
 	if path == "" {
 		return func() {}
 	}
 	f, err := os.Create(path)
 	if err == nil {
-		err = pprof.StartCPUProfile(f)
+		err = start(f)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "SAFETYDW_CPUPROFILE:", err)
+		fmt.Fprintln(stderr, env+":", err)
 		return func() {}
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }
-}
-
-// traceRun writes the runtime's execution trace to the file SAFETYDW_TRACE names, with the CPU
-// profile or alone (go tool trace FILE): where the load's goroutines wait, which a CPU profile cannot show.
-func traceRun() func() {
-	path := os.Getenv("SAFETYDW_TRACE")
-	if path == "" {
-		return func() {}
-	}
-	f, err := os.Create(path)
-	if err == nil {
-		err = trace.Start(f)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "SAFETYDW_TRACE:", err)
-		return func() {}
-	}
-	return func() { trace.Stop(); f.Close() }
+	return func() { stop(); f.Close() }
 }
 
 // profileHeapPeaks writes a heap profile to the file SAFETYDW_MEMPROFILE names whenever the heap
@@ -129,7 +114,8 @@ func profileHeapPeaks() {
 
 func main() {
 	tuneGC()
-	stopProfile, stopTrace := profileCPU(), traceRun()
+	stopProfile := recordTo("SAFETYDW_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile)
+	stopTrace := recordTo("SAFETYDW_TRACE", trace.Start, trace.Stop)
 	profileHeapPeaks()
 	root := &cobra.Command{
 		Use:           "safetydw",
