@@ -122,17 +122,26 @@ func byteChunks(t *testing.T, dir, pattern string, maxBytes int) []string {
 // byte, chunks still hold the 10 rows a header may be among: lines 1–10, …, 41.
 func TestCSVChunkByBytes(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("id,name\n")
-	for i := 1; i <= 40; i++ {
-		fmt.Fprintf(&b, "%04d,abcdef\n", i)
-	}
-	must(t, os.WriteFile(filepath.Join(dir, "a.csv"), []byte(b.String()), 0o644))
-	if got, want := strings.Join(byteChunks(t, dir, "a.csv", 600), "|"), "15 1 15 true|15 16 30 true|11 31 41 false"; got != want {
-		t.Errorf("600-byte chunks %q, want %q", got, want)
-	}
-	if got, want := strings.Join(byteChunks(t, dir, "a.csv", 1), "|"), "10 1 10 true|10 11 20 true|10 21 30 true|10 31 40 true|1 41 41 false"; got != want {
-		t.Errorf("1-byte chunks %q, want %q", got, want)
+	// A value's white space counts as it stands in the line (the values are trimmed all the
+	// same): each row "0001 , abcdef" holds 5+7+32 = 44 bytes. At 600: header and 13 rows
+	// (38+13×44 = 610; 12 make 566), lines 1–14; then 14 rows (616; 13 make 572), lines 15–28;
+	// then the other 13, lines 29–41.
+	for _, c := range []struct{ row, want600 string }{
+		{"%04d,abcdef\n", "15 1 15 true|15 16 30 true|11 31 41 false"},
+		{"%04d , abcdef\n", "14 1 14 true|14 15 28 true|13 29 41 false"},
+	} {
+		var b strings.Builder
+		b.WriteString("id,name\n")
+		for i := 1; i <= 40; i++ {
+			fmt.Fprintf(&b, c.row, i)
+		}
+		must(t, os.WriteFile(filepath.Join(dir, "a.csv"), []byte(b.String()), 0o644))
+		if got := strings.Join(byteChunks(t, dir, "a.csv", 600), "|"); got != c.want600 {
+			t.Errorf("rows %q: 600-byte chunks %q, want %q", c.row, got, c.want600)
+		}
+		if got, want := strings.Join(byteChunks(t, dir, "a.csv", 1), "|"), "10 1 10 true|10 11 20 true|10 21 30 true|10 31 40 true|1 41 41 false"; got != want {
+			t.Errorf("rows %q: 1-byte chunks %q, want %q", c.row, got, want)
+		}
 	}
 }
 
